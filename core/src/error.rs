@@ -1,0 +1,73 @@
+//! The error type of eddy-core.
+//!
+//! Errors separate *the caller's mistake* ([`Error::InvalidParameter`]), *a worker's
+//! failure* ([`Error::WorkerPanicked`], [`Error::WorkerFailed`], [`Error::PeerFailed`]) and
+//! *our bug* ([`Error::Internal`]).
+//!
+//! **Note**: when one worker fails, every other worker blocked in an exchange receives
+//! [`Error::PeerFailed`]; the executor reports the root cause, not the echoes.
+
+/// Errors raised by datasets, operators, iterations and communicators.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A parameter given to the API is out of range.
+    #[error("invalid parameter {name}: {reason}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// Why it is rejected.
+        reason: String,
+    },
+    /// User code panicked on one worker.
+    #[error("worker {worker} panicked: {message}")]
+    WorkerPanicked {
+        /// The worker (partition) index.
+        worker: usize,
+        /// The panic message.
+        message: String,
+    },
+    /// User code returned an error on one worker.
+    #[error("worker {worker} failed: {message}")]
+    WorkerFailed {
+        /// The worker (partition) index.
+        worker: usize,
+        /// The error message.
+        message: String,
+    },
+    /// Another worker failed while this one waited for it in an exchange.
+    #[error("worker {worker} failed: {reason}")]
+    PeerFailed {
+        /// The failed peer.
+        worker: usize,
+        /// What the peer reported.
+        reason: String,
+    },
+    /// Workers did not run the same sequence of exchanges (the job is not SPMD).
+    #[error(
+        "worker {worker} finished its job while worker {waiting} still waits for it in an exchange; \
+         every worker must run the same exchanges in the same order"
+    )]
+    PeerFinished {
+        /// The worker that finished.
+        worker: usize,
+        /// The worker left waiting.
+        waiting: usize,
+    },
+    /// A record batch could not be encoded or decoded for the wire.
+    #[error("serialization failed: {0}")]
+    Serialization(String),
+    /// A bug in Eddy: a user should never be able to trigger this.
+    #[error("internal error (a bug in eddy): {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// True for errors that only echo another worker's failure.
+    pub fn is_echo(&self) -> bool {
+        matches!(self, Error::PeerFailed { .. } | Error::PeerFinished { .. })
+    }
+}
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

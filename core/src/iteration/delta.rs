@@ -1,0 +1,218 @@
+//! Delta iteration: a solution set indexed by key, updated in place by a delta, and a
+//! workset that drives the work of each superstep.
+//!
+//! Before superstep 1 the solution set is partitioned by key and indexed in a hash table
+//! on its owner. Each superstep hands the workset to the step function, which may look
+//! records up in the [`SolutionSet`] (directly, or with
+//! [`DataSet::join_solution_set`]) and returns a delta and the next workset. The barrier
+//! is one exchange that carries the delta records to the owners of their keys together
+//! with the aggregators and workset sizes; the owners upsert the delta into their index.
+//! The loop ends when the workset is empty on all workers, when the convergence
+//! criterion holds, or after `max_iterations`.
+//!
+//! **Note**: nothing in a superstep touches the whole solution set, so its cost follows
+//! the workset; the step sees the solution set as it was before this superstep's delta.
+
+use std::cell::RefCell;
+use std::hash::Hash;
+use std::rc::Rc;
+use std::time::Instant;
+
+use super::aggregator::Aggregator;
+use super::metrics::IterationKind;
+use super::{Iteration, IterationSummary, Reporter, Superstep};
+use crate::Result;
+use crate::communicator::Data;
+use crate::dataset::DataSet;
+use crate::hash::{FxHashMap, partition_of};
+
+/// This worker's partition of the solution set of a delta iteration, indexed by key.
+/// Cheap to clone into operator closures.
+#[derive(Debug)]
+pub struct SolutionSet<K, S> {
+    index: Rc<RefCell<FxHashMap<K, S>>>,
+}
+
+impl<K, S> Clone for SolutionSet<K, S> {
+    fn clone(&self) -> Self {
+        SolutionSet { index: Rc::clone(&self.index) }
+    }
+}
+
+impl<K: Hash + Eq, S> SolutionSet<K, S> {
+    /// A copy of the record stored under `key`, if this worker owns one.
+    pub fn get(&self, key: &K) -> Option<S>
+    where
+        S: Clone,
+    {
+        self.index.borrow().get(key).cloned()
+    }
+
+    /// Calls `f` with the record stored under `key` (if any) without copying it.
+    pub fn with<R>(&self, key: &K, f: impl FnOnce(Option<&S>) -> R) -> R {
+        f(self.index.borrow().get(key))
+    }
+
+    /// The number of records on this worker.
+    pub fn local_len(&self) -> usize {
+        self.index.borrow().len()
+    }
+}
+
+/// What the step function of a delta iteration sees.
+#[derive(Debug)]
+pub struct DeltaStep<K, S, A> {
+    superstep: Superstep<A>,
+    solution: SolutionSet<K, S>,
+}
+
+impl<K, S, A> DeltaStep<K, S, A> {
+    /// The superstep context: number, previous aggregate, aggregator handle.
+    pub fn superstep(&self) -> &Superstep<A> {
+        &self.superstep
+    }
+
+    /// The solution set as of the start of this superstep.
+    pub fn solution_set(&self) -> &SolutionSet<K, S> {
+        &self.solution
+    }
+}
+
+impl<A: Aggregator> Iteration<A> {
+    /// Runs a delta iteration.
+    ///
+    /// # Arguments
+    /// - `solution`: the initial solution set; `key` identifies its records (later
+    ///   records with an equal key replace earlier ones).
+    /// - `workset`: the initial workset.
+    /// - `step`: maps (context, workset) to (delta, next workset). Delta records upsert
+    ///   the solution set by key at the end of the superstep.
+    ///
+    /// # Returns
+    /// The final solution set and an [`IterationSummary`] (`converged` is true when the
+    /// workset ran empty or the criterion held).
+    ///
+    /// # Errors
+    /// What the step returns, or a failed peer.
+    ///
+    /// # Complexity
+    /// Per superstep: the step's own work plus O(delta) hash-table upserts and one
+    /// exchange — independent of the solution set's size.
+    pub fn delta<'w: 's, 's, K, S, W, F>(
+        &self,
+        solution: DataSet<'w, S>,
+        key: impl Fn(&S) -> K,
+        workset: DataSet<'w, W>,
+        mut step: F,
+    ) -> Result<(DataSet<'w, S>, IterationSummary<A>)>
+    where
+        K: Hash + Eq + 'w,
+        S: Data,
+        W: Data,
+        F: FnMut(&DeltaStep<K, S, A>, DataSet<'s, W>) -> Result<(DataSet<'s, S>, DataSet<'s, W>)>,
+    {
+        let worker = solution.worker;
+        let peers = worker.parallelism();
+        let reporter = Reporter::new(worker, IterationKind::Delta);
+        let mut index: FxHashMap<K, S> = FxHashMap::default();
+        for record in solution.partition_by_hash(&key)?.iter {
+            index.insert(key(&record), record);
+        }
+        let solution = SolutionSet { index: Rc::new(RefCell::new(index)) };
+        let mut workset: Vec<W> = workset.collect_partition();
+        let mut workset_size = worker.all_reduce(workset.len() as u64, |a, b| a + b)?;
+        let mut previous: Option<A> = None;
+        let mut summary = IterationSummary { supersteps: 0, converged: workset_size == 0, aggregate: None };
+        for number in 1..=self.max_iterations {
+            if workset_size == 0 {
+                summary.converged = true;
+                break;
+            }
+            let started = Instant::now();
+            let context =
+                DeltaStep { superstep: Superstep::new(number, previous.take()), solution: solution.clone() };
+            let (delta, next) = step(&context, DataSet::from_iter(worker, workset))?;
+            workset = next.collect_partition();
+            let mut buckets: Vec<Vec<S>> = (0..peers).map(|_| Vec::new()).collect();
+            for record in delta.iter {
+                buckets[partition_of(&key(&record), peers)].push(record);
+            }
+            let local_aggregate = context.superstep.aggregator.take();
+            let sizes = (workset.len() as u64, buckets.iter().map(Vec::len).sum::<usize>() as u64);
+            let outgoing = buckets.into_iter().map(|b| vec![(b, local_aggregate.clone(), sizes)]).collect();
+            let received = worker.all_to_all::<(Vec<S>, A, (u64, u64))>(outgoing)?;
+            let mut aggregate = A::default();
+            let (mut next_size, mut delta_size) = (0, 0);
+            {
+                let mut index = solution.index.borrow_mut();
+                for (records, partial, (w, d)) in received.into_iter().flatten() {
+                    for record in records {
+                        index.insert(key(&record), record);
+                    }
+                    aggregate.merge(&partial);
+                    next_size += w;
+                    delta_size += d;
+                }
+            }
+            workset_size = next_size;
+            let converged = self.converged(&aggregate) || workset_size == 0;
+            reporter.report(number, workset_size, Some(delta_size), &aggregate, converged, started.elapsed());
+            summary.supersteps = number;
+            previous = Some(aggregate);
+            if converged {
+                summary.converged = true;
+                break;
+            }
+        }
+        summary.aggregate = previous;
+        let records: Vec<S> = match Rc::try_unwrap(solution.index) {
+            Ok(cell) => cell.into_inner().into_values().collect(),
+            Err(shared) => shared.borrow_mut().drain().map(|(_, v)| v).collect(),
+        };
+        Ok((DataSet::from_iter(worker, records), summary))
+    }
+}
+
+impl<'w, S: Data> DataSet<'w, S> {
+    /// Delta iteration without aggregators; `self` is the initial solution set.
+    ///
+    /// # Errors
+    /// What the step returns, or a failed peer.
+    pub fn iterate_delta<'s, K, W, F>(
+        self,
+        key: impl Fn(&S) -> K,
+        workset: DataSet<'w, W>,
+        max_iterations: u32,
+        step: F,
+    ) -> Result<DataSet<'w, S>>
+    where
+        'w: 's,
+        K: Hash + Eq + 'w,
+        W: Data,
+        F: FnMut(&DeltaStep<K, S, ()>, DataSet<'s, W>) -> Result<(DataSet<'s, S>, DataSet<'s, W>)>,
+    {
+        Iteration::new(max_iterations).delta(self, key, workset, step).map(|(result, _)| result)
+    }
+}
+
+impl<'w, W: Data> DataSet<'w, W> {
+    /// Joins every workset record with the solution-set record of the same key (inner
+    /// join): partitions the workset by `key` — the solution set's partitioning — and
+    /// looks each record up in the local index.
+    ///
+    /// # Errors
+    /// A failed peer during the exchange.
+    pub fn join_solution_set<K, S>(
+        self,
+        solution: &SolutionSet<K, S>,
+        key: impl Fn(&W) -> K + 'w,
+    ) -> Result<DataSet<'w, (W, S)>>
+    where
+        K: Hash + Eq + 'w,
+        S: Clone + 'w,
+    {
+        let solution = solution.clone();
+        let exchanged = self.partition_by_hash(&key)?;
+        Ok(exchanged.flat_map(move |w| solution.get(&key(&w)).map(|s| (w, s))))
+    }
+}

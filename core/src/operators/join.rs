@@ -1,0 +1,338 @@
+//! Joins: inner and left-outer hash joins, co-group, cross with a broadcast side, and
+//! [`Index`], a hash index over a loop-invariant input.
+//!
+//! A join partitions both inputs by key (or, by [`JoinHint`], replicates the small side
+//! and leaves the large side in place), then builds a hash table on one side and streams
+//! the other through it. With [`JoinHint::Auto`] the build side is chosen per partition
+//! from the exact sizes known after the exchange: the smaller side is built.
+//!
+//! **Note**: the hash table is a chained index over one `Vec` of records (heads in a hash
+//! map, links in a `Vec<usize>`) — no allocation per key, and the matches of a key come
+//! out in insertion order.
+
+use std::hash::Hash;
+use std::rc::Rc;
+
+use crate::Result;
+use crate::communicator::Data;
+use crate::dataset::DataSet;
+use crate::hash::FxHashMap;
+
+const END: usize = usize::MAX;
+
+/// How a join distributes its inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JoinHint {
+    /// Partition both sides by key; build the hash table on the smaller local side.
+    #[default]
+    Auto,
+    /// The left side is small: replicate it on every worker, do not move the right side.
+    BroadcastLeft,
+    /// The right side is small: replicate it on every worker, do not move the left side.
+    BroadcastRight,
+}
+
+/// A hash index over records: every record under its key, matches in insertion order.
+#[derive(Debug)]
+pub struct HashIndex<K, T> {
+    heads: FxHashMap<K, (usize, usize)>,
+    next: Vec<usize>,
+    records: Vec<T>,
+}
+
+impl<K: Hash + Eq, T> HashIndex<K, T> {
+    /// Indexes `records` by `key`.
+    pub fn build(records: Vec<T>, key: impl Fn(&T) -> K) -> Self {
+        let mut heads: FxHashMap<K, (usize, usize)> = FxHashMap::default();
+        let mut next = vec![END; records.len()];
+        for (i, record) in records.iter().enumerate() {
+            heads
+                .entry(key(record))
+                .and_modify(|(_, last)| {
+                    next[*last] = i;
+                    *last = i;
+                })
+                .or_insert((i, i));
+        }
+        HashIndex { heads, next, records }
+    }
+
+    /// The records stored under `key`, in insertion order.
+    pub fn get<'a>(&'a self, key: &K) -> impl Iterator<Item = &'a T> + use<'a, K, T> {
+        let first = self.heads.get(key).map_or(END, |h| h.0);
+        Matches { index: self, cursor: first }
+    }
+
+    /// True if some record has this key.
+    pub fn contains_key(&self, key: &K) -> bool {
+        self.heads.contains_key(key)
+    }
+
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// True if the index holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The number of distinct keys.
+    pub fn key_count(&self) -> usize {
+        self.heads.len()
+    }
+
+    fn first(&self, key: &K) -> usize {
+        self.heads.get(key).map_or(END, |h| h.0)
+    }
+}
+
+struct Matches<'a, K, T> {
+    index: &'a HashIndex<K, T>,
+    cursor: usize,
+}
+
+impl<'a, K, T> Iterator for Matches<'a, K, T> {
+    type Item = &'a T;
+    fn next(&mut self) -> Option<&'a T> {
+        if self.cursor == END {
+            return None;
+        }
+        let i = self.cursor;
+        self.cursor = self.index.next[i];
+        Some(&self.index.records[i])
+    }
+}
+
+/// A loop-invariant dataset partitioned by key and indexed once, made by
+/// [`DataSet::index_by`]; cloning the handle is cheap.
+#[derive(Debug)]
+pub struct Index<K, T> {
+    inner: Rc<HashIndex<K, T>>,
+}
+
+impl<K, T> Clone for Index<K, T> {
+    fn clone(&self) -> Self {
+        Index { inner: Rc::clone(&self.inner) }
+    }
+}
+
+impl<K, T> std::ops::Deref for Index<K, T> {
+    type Target = HashIndex<K, T>;
+    fn deref(&self) -> &HashIndex<K, T> {
+        &self.inner
+    }
+}
+
+/// Streams probe records through a hash index, yielding `(build match, probe record)`;
+/// in outer mode a probe record without match comes out once as `(None, record)`.
+struct Probe<K, B, P, F> {
+    index: Rc<HashIndex<K, B>>,
+    probe: std::vec::IntoIter<P>,
+    key: F,
+    current: Option<P>,
+    cursor: usize,
+    outer: bool,
+}
+
+impl<K, B, P, F> Iterator for Probe<K, B, P, F>
+where
+    K: Hash + Eq,
+    B: Clone,
+    P: Clone,
+    F: Fn(&P) -> K,
+{
+    type Item = (Option<B>, P);
+    fn next(&mut self) -> Option<(Option<B>, P)> {
+        loop {
+            if self.cursor != END {
+                let i = self.cursor;
+                self.cursor = self.index.next[i];
+                // The last match takes the probe record itself; earlier ones take clones.
+                let p = if self.cursor == END { self.current.take() } else { self.current.clone() };
+                if let Some(p) = p {
+                    return Some((Some(self.index.records[i].clone()), p));
+                }
+            }
+            let p = self.probe.next()?;
+            self.cursor = self.index.first(&(self.key)(&p));
+            if self.cursor == END {
+                if self.outer {
+                    return Some((None, p));
+                }
+            } else {
+                self.current = Some(p);
+            }
+        }
+    }
+}
+
+fn probe<K, B, P, F>(index: Rc<HashIndex<K, B>>, records: Vec<P>, key: F, outer: bool) -> Probe<K, B, P, F> {
+    Probe { index, probe: records.into_iter(), key, current: None, cursor: END, outer }
+}
+
+impl<'w, T: Data + Clone> DataSet<'w, T> {
+    /// Inner equi-join: every pair `(l, r)` with `left_key(l) == right_key(r)`.
+    ///
+    /// # Complexity
+    /// One exchange of each side, O(smaller side) to build, O(larger side + output) to
+    /// probe, per partition.
+    pub fn join<R, K>(
+        self,
+        other: DataSet<'w, R>,
+        left_key: impl Fn(&T) -> K + 'w,
+        right_key: impl Fn(&R) -> K + 'w,
+    ) -> Result<DataSet<'w, (T, R)>>
+    where
+        R: Data + Clone,
+        K: Hash + Eq + 'w,
+    {
+        self.join_with_hint(other, left_key, right_key, JoinHint::Auto)
+    }
+
+    /// Inner equi-join with an explicit distribution strategy.
+    pub fn join_with_hint<R, K>(
+        self,
+        other: DataSet<'w, R>,
+        left_key: impl Fn(&T) -> K + 'w,
+        right_key: impl Fn(&R) -> K + 'w,
+        hint: JoinHint,
+    ) -> Result<DataSet<'w, (T, R)>>
+    where
+        R: Data + Clone,
+        K: Hash + Eq + 'w,
+    {
+        let worker = self.worker;
+        let (left, right): (Vec<T>, Vec<R>) = match hint {
+            JoinHint::Auto => (
+                self.partition_by_hash(&left_key)?.collect_partition(),
+                other.partition_by_hash(&right_key)?.collect_partition(),
+            ),
+            JoinHint::BroadcastLeft => (self.collect()?, other.collect_partition()),
+            JoinHint::BroadcastRight => (self.collect_partition(), other.collect()?),
+        };
+        let build_left = match hint {
+            JoinHint::Auto => left.len() <= right.len(),
+            JoinHint::BroadcastLeft => true,
+            JoinHint::BroadcastRight => false,
+        };
+        if build_left {
+            let index = Rc::new(HashIndex::build(left, left_key));
+            let pairs = probe(index, right, right_key, false);
+            Ok(DataSet::from_iter(worker, pairs.filter_map(|(l, r)| Some((l?, r)))))
+        } else {
+            let index = Rc::new(HashIndex::build(right, right_key));
+            let pairs = probe(index, left, left_key, false);
+            Ok(DataSet::from_iter(worker, pairs.filter_map(|(r, l)| Some((l, r?)))))
+        }
+    }
+
+    /// Left outer equi-join: every left record with each matching right record, or with
+    /// `None` when nothing matches.
+    pub fn left_outer_join<R, K>(
+        self,
+        other: DataSet<'w, R>,
+        left_key: impl Fn(&T) -> K + 'w,
+        right_key: impl Fn(&R) -> K + 'w,
+    ) -> Result<DataSet<'w, (T, Option<R>)>>
+    where
+        R: Data + Clone,
+        K: Hash + Eq + 'w,
+    {
+        let worker = self.worker;
+        let left = self.partition_by_hash(&left_key)?.collect_partition();
+        let right = other.partition_by_hash(&right_key)?.collect_partition();
+        let index = Rc::new(HashIndex::build(right, right_key));
+        let pairs = probe(index, left, left_key, true);
+        Ok(DataSet::from_iter(worker, pairs.map(|(r, l)| (l, r))))
+    }
+
+    /// Calls `f(key, left records, right records)` once per key present on either side.
+    pub fn co_group<R, K, U, I>(
+        self,
+        other: DataSet<'w, R>,
+        left_key: impl Fn(&T) -> K + 'w,
+        right_key: impl Fn(&R) -> K + 'w,
+        mut f: impl FnMut(K, Vec<T>, Vec<R>) -> I + 'w,
+    ) -> Result<DataSet<'w, U>>
+    where
+        R: Data,
+        K: Hash + Eq + Clone + 'w,
+        U: 'w,
+        I: IntoIterator<Item = U> + 'w,
+    {
+        let worker = self.worker;
+        let left = self.partition_by_hash(&left_key)?;
+        let right = other.partition_by_hash(&right_key)?;
+        let mut order: Vec<K> = Vec::new();
+        let mut groups: FxHashMap<K, (Vec<T>, Vec<R>)> = FxHashMap::default();
+        for l in left.iter {
+            let k = left_key(&l);
+            groups
+                .entry(k)
+                .or_insert_with_key(|k| {
+                    order.push(k.clone());
+                    (Vec::new(), Vec::new())
+                })
+                .0
+                .push(l);
+        }
+        for r in right.iter {
+            let k = right_key(&r);
+            groups
+                .entry(k)
+                .or_insert_with_key(|k| {
+                    order.push(k.clone());
+                    (Vec::new(), Vec::new())
+                })
+                .1
+                .push(r);
+        }
+        Ok(DataSet::from_iter(
+            worker,
+            order.into_iter().flat_map(move |k| {
+                let (l, r) = groups.remove(&k).unwrap_or_default();
+                f(k, l, r)
+            }),
+        ))
+    }
+
+    /// Cartesian product with a small dataset that is replicated on every worker.
+    pub fn cross<R: Data + Clone>(self, small: DataSet<'w, R>) -> Result<DataSet<'w, (T, R)>> {
+        let worker = self.worker;
+        let replicated = Rc::new(small.collect()?);
+        Ok(DataSet::from_iter(
+            worker,
+            self.iter.flat_map(move |l| {
+                let rs = Rc::clone(&replicated);
+                (0..rs.len()).map(move |i| (l.clone(), rs[i].clone()))
+            }),
+        ))
+    }
+
+    /// Partitions the dataset by `key` and indexes it — once, for use in every superstep
+    /// of an iteration (loop-invariant input).
+    pub fn index_by<K: Hash + Eq>(self, key: impl Fn(&T) -> K) -> Result<Index<K, T>> {
+        let local = self.partition_by_hash(&key)?.collect_partition();
+        Ok(Index { inner: Rc::new(HashIndex::build(local, key)) })
+    }
+
+    /// Joins with an [`Index`] built by [`DataSet::index_by`]: partitions this dataset by
+    /// `key` (the index's partitioning) and pairs each record with every indexed match.
+    pub fn join_index<K, V>(
+        self,
+        index: &Index<K, V>,
+        key: impl Fn(&T) -> K + 'w,
+    ) -> Result<DataSet<'w, (T, V)>>
+    where
+        K: Hash + Eq + 'w,
+        V: Clone + 'w,
+    {
+        let worker = self.worker;
+        let local = self.partition_by_hash(&key)?.collect_partition();
+        let index = Rc::clone(&index.inner);
+        let pairs = probe(index, local, key, false);
+        Ok(DataSet::from_iter(worker, pairs.filter_map(|(v, t)| Some((t, v?)))))
+    }
+}

@@ -1,0 +1,153 @@
+//! A worker: one of the P SPMD participants of a job, and its collective operations.
+//!
+//! Every worker runs the same job code with its own [`Worker`]. The worker owns partition
+//! `index()` of every dataset, reaches its peers only through its [`Communicator`], and
+//! offers the typed collectives the operators are built from: [`Worker::all_to_all`],
+//! [`Worker::all_gather`] and [`Worker::all_reduce`].
+//!
+//! **Note**: collectives must be called by every worker in the same order; a collective
+//! call skipped on one worker is reported as [`crate::Error::PeerFinished`] or hangs
+//! until the peer's next exchange, so keep control flow that precedes an exchange
+//! identical on all workers (decide on all-reduced values, never on local ones).
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::communicator::{Batch, Communicator, Data};
+use crate::dataset::DataSet;
+use crate::iteration::metrics::SuperstepListener;
+use crate::{Error, Result};
+
+/// One worker of a running job: its partition index, its communicator and its listener.
+pub struct Worker {
+    index: usize,
+    peers: usize,
+    communicator: RefCell<Box<dyn Communicator>>,
+    listener: Option<Arc<dyn SuperstepListener>>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker").field("index", &self.index).field("peers", &self.peers).finish()
+    }
+}
+
+impl Worker {
+    /// Creates a worker around a communicator; executors call this, jobs receive `&Worker`.
+    pub fn new(communicator: Box<dyn Communicator>, listener: Option<Arc<dyn SuperstepListener>>) -> Self {
+        Worker {
+            index: communicator.index(),
+            peers: communicator.peers(),
+            communicator: RefCell::new(communicator),
+            listener,
+        }
+    }
+
+    /// Gives the communicator back to the executor when the job is done.
+    pub fn into_communicator(self) -> Box<dyn Communicator> {
+        self.communicator.into_inner()
+    }
+
+    /// This worker's index, which is also the index of the partition it owns.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The number of workers, which is the number of partitions of every dataset.
+    pub fn parallelism(&self) -> usize {
+        self.peers
+    }
+
+    /// The listener that receives per-superstep metrics, if the executor has one.
+    pub fn listener(&self) -> Option<&Arc<dyn SuperstepListener>> {
+        self.listener.as_ref()
+    }
+
+    /// Sends `outgoing[j]` to worker `j` and returns what every worker sent here, in
+    /// worker order.
+    ///
+    /// # Errors
+    /// A failed or finished peer; `InvalidParameter` when `outgoing.len() != parallelism()`.
+    pub fn all_to_all<T: Data>(&self, outgoing: Vec<Vec<T>>) -> Result<Vec<Vec<T>>> {
+        if outgoing.len() != self.peers {
+            return Err(Error::InvalidParameter {
+                name: "outgoing",
+                reason: format!("{} batches for {} workers", outgoing.len(), self.peers),
+            });
+        }
+        let batches = outgoing.into_iter().map(Batch::new).collect();
+        let received = self.communicator.borrow_mut().exchange(batches)?;
+        received.into_iter().map(Batch::decode).collect()
+    }
+
+    /// Every worker contributes one value; every worker receives all of them in worker order.
+    pub fn all_gather<T: Data + Clone>(&self, value: T) -> Result<Vec<T>> {
+        let outgoing = (0..self.peers).map(|_| vec![value.clone()]).collect();
+        let received = self.all_to_all(outgoing)?;
+        received
+            .into_iter()
+            .map(|mut v| v.pop().ok_or_else(|| Error::Internal("empty all-gather batch".into())))
+            .collect()
+    }
+
+    /// Combines one value per worker with `combine`, folding in worker order so that every
+    /// worker obtains the identical result (bit for bit, also for floats).
+    pub fn all_reduce<T: Data + Clone>(&self, value: T, combine: impl Fn(T, T) -> T) -> Result<T> {
+        let mut values = self.all_gather(value)?.into_iter();
+        let first = values.next().ok_or_else(|| Error::Internal("all-reduce over no workers".into()))?;
+        Ok(values.fold(first, combine))
+    }
+
+    /// Waits until every worker reaches this point.
+    pub fn barrier(&self) -> Result<()> {
+        self.all_gather(()).map(|_| ())
+    }
+
+    /// This worker's partition of `records`: a contiguous chunk of about `len / P` records,
+    /// cloned lazily. Every worker passes the same slice (SPMD), so together the workers
+    /// hold each record exactly once.
+    pub fn from_slice<'a, T: Clone + 'a>(&'a self, records: &'a [T]) -> DataSet<'a, T> {
+        let (start, end) = chunk(records.len() as u64, self.index, self.peers);
+        DataSet::from_iter(self, records[start as usize..end as usize].iter().cloned())
+    }
+
+    /// A dataset of `n` generated records: this worker produces `f(i)` for the indices
+    /// `i` of its contiguous share of `0..n`, without materialising anything.
+    pub fn generate<'a, T: 'a>(&'a self, n: u64, f: impl Fn(u64) -> T + 'a) -> DataSet<'a, T> {
+        let (start, end) = chunk(n, self.index, self.peers);
+        DataSet::from_iter(self, (start..end).map(f))
+    }
+
+    /// A dataset whose partition on this worker is exactly `records` (records the worker
+    /// read or produced itself).
+    pub fn from_partition<T: 'static>(&self, records: Vec<T>) -> DataSet<'_, T> {
+        DataSet::from_iter(self, records)
+    }
+}
+
+/// The half-open range of `0..n` owned by worker `index` of `peers`.
+pub(crate) fn chunk(n: u64, index: usize, peers: usize) -> (u64, u64) {
+    let bound = |i: usize| (u128::from(n) * i as u128 / peers as u128) as u64;
+    (bound(index), bound(index + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunk;
+
+    #[test]
+    fn chunks_cover_the_range_exactly() {
+        for n in [0u64, 1, 7, 100] {
+            for p in [1usize, 2, 3, 8] {
+                let mut next = 0;
+                for i in 0..p {
+                    let (s, e) = chunk(n, i, p);
+                    assert_eq!(s, next);
+                    assert!(e >= s);
+                    next = e;
+                }
+                assert_eq!(next, n);
+            }
+        }
+    }
+}

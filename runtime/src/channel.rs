@@ -1,0 +1,112 @@
+//! `ChannelCommunicator`: the in-process [`Communicator`], one mailbox per worker.
+//!
+//! Every worker owns the receiving end of an unbounded channel and a sender to each
+//! peer's mailbox. An exchange sends one envelope to every peer (moving the [`Batch`],
+//! no serialization) and then collects one envelope from every peer. Envelopes that
+//! belong to a later exchange — a fast peer may already be one exchange ahead — wait in
+//! a per-peer queue.
+//!
+//! **Note**: a worker that fails sends `Abort` and a worker that returns sends
+//! `Finished`; a peer waiting for either gets an `Err` instead of blocking forever.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use eddy_core::{Batch, Communicator, Error, Result};
+
+enum Envelope {
+    Data(usize, Batch),
+    Abort(usize, String),
+    Finished(usize),
+}
+
+/// One worker's endpoint of the in-process exchange fabric.
+pub struct ChannelCommunicator {
+    index: usize,
+    peers: Vec<Sender<Envelope>>,
+    mailbox: Receiver<Envelope>,
+    pending: Vec<VecDeque<Batch>>,
+    finished: Vec<bool>,
+}
+
+impl std::fmt::Debug for ChannelCommunicator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChannelCommunicator")
+            .field("index", &self.index)
+            .field("peers", &self.peers.len())
+            .finish()
+    }
+}
+
+impl ChannelCommunicator {
+    /// Creates the connected endpoints of `parallelism` workers, in worker order.
+    pub fn create(parallelism: usize) -> Vec<ChannelCommunicator> {
+        let (senders, receivers): (Vec<_>, Vec<_>) = (0..parallelism).map(|_| channel()).unzip();
+        receivers
+            .into_iter()
+            .enumerate()
+            .map(|(index, mailbox)| ChannelCommunicator {
+                index,
+                peers: senders.clone(),
+                mailbox,
+                pending: (0..parallelism).map(|_| VecDeque::new()).collect(),
+                finished: vec![false; parallelism],
+            })
+            .collect()
+    }
+
+    fn send_all(&self, make: impl Fn() -> Envelope) {
+        for (j, peer) in self.peers.iter().enumerate() {
+            if j != self.index {
+                // A peer that is gone no longer needs to hear from us.
+                let _ = peer.send(make());
+            }
+        }
+    }
+}
+
+impl Communicator for ChannelCommunicator {
+    fn index(&self) -> usize {
+        self.index
+    }
+
+    fn peers(&self) -> usize {
+        self.peers.len()
+    }
+
+    fn exchange(&mut self, outgoing: Vec<Batch>) -> Result<Vec<Batch>> {
+        let peers = self.peers.len();
+        if outgoing.len() != peers {
+            return Err(Error::Internal(format!("{} batches for {peers} workers", outgoing.len())));
+        }
+        for (j, batch) in outgoing.into_iter().enumerate() {
+            if j == self.index {
+                self.pending[j].push_back(batch);
+            } else if self.peers[j].send(Envelope::Data(self.index, batch)).is_err() {
+                return Err(Error::PeerFailed { worker: j, reason: "its mailbox is closed".into() });
+            }
+        }
+        while let Some(missing) = (0..peers).find(|&j| self.pending[j].is_empty()) {
+            if self.finished[missing] {
+                return Err(Error::PeerFinished { worker: missing, waiting: self.index });
+            }
+            match self.mailbox.recv() {
+                Ok(Envelope::Data(from, batch)) => self.pending[from].push_back(batch),
+                Ok(Envelope::Abort(from, reason)) => return Err(Error::PeerFailed { worker: from, reason }),
+                Ok(Envelope::Finished(from)) => self.finished[from] = true,
+                Err(_) => return Err(Error::Internal("every sender of a mailbox is gone".into())),
+            }
+        }
+        Ok(self.pending.iter_mut().map(|q| q.pop_front().expect("checked non-empty")).collect())
+    }
+
+    fn abort(&mut self, reason: &str) {
+        let index = self.index;
+        self.send_all(|| Envelope::Abort(index, reason.to_string()));
+    }
+
+    fn finish(&mut self) {
+        let index = self.index;
+        self.send_all(|| Envelope::Finished(index));
+    }
+}

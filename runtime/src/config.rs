@@ -1,0 +1,93 @@
+//! Runtime configuration: plain, serializable data.
+//!
+//! **Note**: the only environment variable read is `EDDY_PARALLELISM`, and only by
+//! [`RuntimeConfig::from_env`]; [`RuntimeConfig::default`] never looks at the
+//! environment.
+
+use eddy_core::{Error, Result};
+
+/// How a job is executed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeConfig {
+    /// Number of workers, which is also the number of partitions of every dataset.
+    pub parallelism: usize,
+}
+
+impl Default for RuntimeConfig {
+    /// One worker per available core.
+    fn default() -> Self {
+        RuntimeConfig { parallelism: available_cores() }
+    }
+}
+
+impl RuntimeConfig {
+    /// The default, with the parallelism taken from `EDDY_PARALLELISM` when it is set.
+    ///
+    /// # Errors
+    /// `EDDY_PARALLELISM` is set but not a positive integer.
+    pub fn from_env() -> Result<Self> {
+        let value = std::env::var("EDDY_PARALLELISM").ok();
+        let parallelism = parse_parallelism(value.as_deref())?.unwrap_or_else(available_cores);
+        Ok(RuntimeConfig { parallelism })
+    }
+
+    /// Sets the parallelism.
+    pub fn with_parallelism(mut self, parallelism: usize) -> Self {
+        self.parallelism = parallelism;
+        self
+    }
+
+    /// Checks the configuration.
+    ///
+    /// # Errors
+    /// A parallelism of zero.
+    pub fn validate(&self) -> Result<()> {
+        if self.parallelism == 0 {
+            return Err(Error::InvalidParameter {
+                name: "parallelism",
+                reason: "must be at least 1 (it is the number of workers and partitions)".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// Parses a value of `EDDY_PARALLELISM`; `None` when unset or empty.
+fn parse_parallelism(value: Option<&str>) -> Result<Option<usize>> {
+    let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(Error::InvalidParameter {
+            name: "EDDY_PARALLELISM",
+            reason: format!("{text:?} is not a positive integer"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_environment_value() {
+        assert_eq!(parse_parallelism(None).unwrap(), None);
+        assert_eq!(parse_parallelism(Some(" ")).unwrap(), None);
+        assert_eq!(parse_parallelism(Some("3")).unwrap(), Some(3));
+        let err = parse_parallelism(Some("0")).unwrap_err().to_string();
+        assert!(err.contains("EDDY_PARALLELISM") && err.contains("\"0\""), "{err}");
+        assert!(parse_parallelism(Some("two")).is_err());
+    }
+
+    #[test]
+    fn zero_parallelism_is_rejected() {
+        let err = RuntimeConfig::default().with_parallelism(0).validate().unwrap_err();
+        assert!(err.to_string().contains("parallelism"), "{err}");
+        assert!(RuntimeConfig::default().validate().is_ok());
+    }
+}

@@ -1,0 +1,24 @@
+//! eddy-runtime: executors that run Eddy jobs.
+//!
+//! Entrypoint: [`LocalRuntime`], which runs a job on P worker threads of this process
+//! that exchange records through [`ChannelCommunicator`], the in-process implementation
+//! of [`eddy_core::Communicator`]. Cluster mode (JobManager and TaskManagers) arrives
+//! with its own issue and implements the same trait over the network.
+//!
+//! ```
+//! use eddy_runtime::LocalRuntime;
+//!
+//! let runtime = LocalRuntime::with_parallelism(2).unwrap();
+//! let sums = runtime
+//!     .execute(|worker| worker.generate(100, |i| i).aggregate(0u64, |a, x| a + x, |a, b| a + b))
+//!     .unwrap();
+//! assert_eq!(sums, vec![4950, 4950]);
+//! ```
+
+pub mod channel;
+pub mod config;
+pub mod local;
+
+pub use channel::ChannelCommunicator;
+pub use config::RuntimeConfig;
+pub use local::{LocalRuntime, example};

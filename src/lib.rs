@@ -1,0 +1,9 @@
+//! Eddy: iterative processing of partitioned data — graphs and ML trainers on one
+//! dataflow runtime.
+//!
+//! This facade re-exports the member crates: [`core`] (datasets, operators, iterations),
+//! [`runtime`] (executors) and [`datasets`] (bundled data and generators).
+
+pub use eddy_core as core;
+pub use eddy_datasets as datasets;
+pub use eddy_runtime as runtime;
