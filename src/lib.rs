@@ -3,6 +3,9 @@
 //!
 //! This facade re-exports the member crates: [`core`] (datasets, operators, iterations),
 //! [`runtime`] (executors) and [`datasets`] (bundled data and generators).
+//!
+//! The README follows; its code blocks run as doc tests.
+#![doc = include_str!("../README.md")]
 
 pub use eddy_core as core;
 pub use eddy_datasets as datasets;

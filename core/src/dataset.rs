@@ -49,9 +49,23 @@ impl<'w, T: 'w> DataSet<'w, T> {
         self.worker
     }
 
+    /// The number of records of this worker's partition when it is known without running
+    /// the pipeline (a materialised partition, or one-to-one operators on top of it).
+    pub fn exact_local_len(&self) -> Option<usize> {
+        match self.iter.size_hint() {
+            (low, Some(high)) if low == high => Some(low),
+            _ => None,
+        }
+    }
+
     /// Applies `f` to every record.
     pub fn map<U: 'w>(self, f: impl FnMut(T) -> U + 'w) -> DataSet<'w, U> {
         DataSet { worker: self.worker, iter: Box::new(self.iter.map(f)) }
+    }
+
+    /// Calls `f` on every record as it passes (for aggregators and metrics).
+    pub fn inspect(self, f: impl FnMut(&T) + 'w) -> DataSet<'w, T> {
+        DataSet { worker: self.worker, iter: Box::new(self.iter.inspect(f)) }
     }
 
     /// Maps every record to zero or more records.

@@ -1,1 +1,5 @@
-//! Integration tests.
+//! Integration tests of the eddy workspace: one test binary, one module per area.
+
+mod errors;
+mod iterations;
+mod operators;

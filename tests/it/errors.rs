@@ -1,0 +1,114 @@
+//! Bad input and failing workers: every case ends in an `Err` with a clear message from
+//! `execute`, never in a hang or a process abort.
+
+use eddy::core::{Error, Iteration, Result, Worker};
+use eddy::runtime::{LocalRuntime, RuntimeConfig};
+
+fn execute<R: Send>(parallelism: usize, job: impl Fn(&Worker) -> Result<R> + Sync) -> Result<Vec<R>> {
+    LocalRuntime::with_parallelism(parallelism).unwrap().execute(job)
+}
+
+#[test]
+fn zero_partitions_is_an_invalid_parameter() {
+    let err = LocalRuntime::with_parallelism(0).unwrap_err();
+    assert!(matches!(err, Error::InvalidParameter { name: "parallelism", .. }), "{err:?}");
+    assert!(err.to_string().contains("at least 1"), "{err}");
+    let err = LocalRuntime::new(RuntimeConfig::default().with_parallelism(0)).unwrap_err();
+    assert!(err.to_string().starts_with("invalid parameter parallelism"), "{err}");
+}
+
+#[test]
+fn a_step_that_panics_on_one_worker_fails_the_job() {
+    for p in [2, 4] {
+        let err = execute(p, |w| {
+            let (result, _) = Iteration::new(50).bulk(w.generate(100, |i| i), |step, data| {
+                if w.index() == 1 && step.number() == 3 {
+                    panic!("boom in superstep {}", step.number());
+                }
+                Ok(data.map(|x| x + 1))
+            })?;
+            result.count()
+        })
+        .unwrap_err();
+        match &err {
+            Error::WorkerPanicked { worker, message } => {
+                assert_eq!(*worker, 1);
+                assert_eq!(message, "boom in superstep 3");
+            }
+            other => panic!("expected a panic report, got {other:?}"),
+        }
+        assert_eq!(err.to_string(), "worker 1 panicked: boom in superstep 3");
+    }
+}
+
+#[test]
+fn a_panic_inside_an_operator_closure_fails_the_job() {
+    let err = execute(3, |w| {
+        w.generate(30, |i| i)
+            .map(|x| {
+                assert!(x != 17, "record {x} is cursed");
+                (x % 4, x)
+            })
+            .reduce_by_key(|r| r.0, |a, b| (a.0, a.1 + b.1))?
+            .count()
+    })
+    .unwrap_err();
+    // Record 17 belongs to worker 1 of 3 (records 10..20).
+    assert!(
+        matches!(&err, Error::WorkerPanicked { worker: 1, message } if message == "record 17 is cursed"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn an_error_returned_by_one_worker_is_the_job_error() {
+    let err = execute(4, |w| {
+        let total = w.generate(40, |i| i).count()?;
+        if w.index() == 2 {
+            return Err(Error::InvalidParameter {
+                name: "threshold",
+                reason: format!("{total} is too many"),
+            });
+        }
+        w.generate(40, |i| i).count()
+    })
+    .unwrap_err();
+    assert_eq!(err.to_string(), "invalid parameter threshold: 40 is too many");
+}
+
+#[test]
+fn an_error_in_a_delta_step_fails_the_job() {
+    let err = execute(2, |w| {
+        let (result, _) = Iteration::new(10).delta(
+            w.generate(10, |k| (k, k)),
+            |s| s.0,
+            w.generate(10, |k| k),
+            |step, ws| {
+                if step.superstep().number() == 2 && w.index() == 0 {
+                    return Err(Error::InvalidParameter {
+                        name: "workset",
+                        reason: "rejected in superstep 2".into(),
+                    });
+                }
+                let (a, b) = ws.duplicate();
+                Ok((a.map(|k| (k, k + 1)), b))
+            },
+        )?;
+        result.count()
+    })
+    .unwrap_err();
+    assert_eq!(err.to_string(), "invalid parameter workset: rejected in superstep 2");
+}
+
+#[test]
+fn a_worker_that_skips_an_exchange_is_reported_not_awaited() {
+    let err = execute(2, |w| {
+        if w.index() == 0 {
+            return Ok(0);
+        }
+        w.generate(10, |i| i).count()
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::PeerFinished { worker: 0, waiting: 1 }), "{err:?}");
+    assert!(err.to_string().contains("every worker must run the same exchanges"), "{err}");
+}
