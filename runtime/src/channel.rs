@@ -27,6 +27,7 @@ pub struct ChannelCommunicator {
     mailbox: Receiver<Envelope>,
     pending: Vec<VecDeque<Batch>>,
     finished: Vec<bool>,
+    serialize: bool,
 }
 
 impl std::fmt::Debug for ChannelCommunicator {
@@ -39,8 +40,10 @@ impl std::fmt::Debug for ChannelCommunicator {
 }
 
 impl ChannelCommunicator {
-    /// Creates the connected endpoints of `parallelism` workers, in worker order.
-    pub fn create(parallelism: usize) -> Vec<ChannelCommunicator> {
+    /// Creates the connected endpoints of `parallelism` workers, in worker order. With
+    /// `serialize`, every batch sent to another worker is encoded to bytes first, exactly
+    /// as a network communicator would send it.
+    pub fn create(parallelism: usize, serialize: bool) -> Vec<ChannelCommunicator> {
         let (senders, receivers): (Vec<_>, Vec<_>) = (0..parallelism).map(|_| channel()).unzip();
         receivers
             .into_iter()
@@ -51,6 +54,7 @@ impl ChannelCommunicator {
                 mailbox,
                 pending: (0..parallelism).map(|_| VecDeque::new()).collect(),
                 finished: vec![false; parallelism],
+                serialize,
             })
             .collect()
     }
@@ -82,7 +86,10 @@ impl Communicator for ChannelCommunicator {
         for (j, batch) in outgoing.into_iter().enumerate() {
             if j == self.index {
                 self.pending[j].push_back(batch);
-            } else if self.peers[j].send(Envelope::Data(self.index, batch)).is_err() {
+                continue;
+            }
+            let batch = if self.serialize { Batch::Encoded(batch.encode()?) } else { batch };
+            if self.peers[j].send(Envelope::Data(self.index, batch)).is_err() {
                 return Err(Error::PeerFailed { worker: j, reason: "its mailbox is closed".into() });
             }
         }

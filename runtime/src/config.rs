@@ -11,12 +11,16 @@ use eddy_core::{Error, Result};
 pub struct RuntimeConfig {
     /// Number of workers, which is also the number of partitions of every dataset.
     pub parallelism: usize,
+    /// Serialize every batch that crosses workers, as a network communicator must. Off by
+    /// default (batches are moved); on, it checks locally that a job's records survive
+    /// the wire format.
+    pub serialize_exchanges: bool,
 }
 
 impl Default for RuntimeConfig {
     /// One worker per available core.
     fn default() -> Self {
-        RuntimeConfig { parallelism: available_cores() }
+        RuntimeConfig { parallelism: available_cores(), serialize_exchanges: false }
     }
 }
 
@@ -28,12 +32,18 @@ impl RuntimeConfig {
     pub fn from_env() -> Result<Self> {
         let value = std::env::var("EDDY_PARALLELISM").ok();
         let parallelism = parse_parallelism(value.as_deref())?.unwrap_or_else(available_cores);
-        Ok(RuntimeConfig { parallelism })
+        Ok(RuntimeConfig { parallelism, ..RuntimeConfig::default() })
     }
 
     /// Sets the parallelism.
     pub fn with_parallelism(mut self, parallelism: usize) -> Self {
         self.parallelism = parallelism;
+        self
+    }
+
+    /// Turns serialization of every exchanged batch on or off.
+    pub fn with_serialized_exchanges(mut self, on: bool) -> Self {
+        self.serialize_exchanges = on;
         self
     }
 

@@ -48,7 +48,7 @@ impl LocalRuntime {
     /// # Errors
     /// `parallelism == 0`.
     pub fn with_parallelism(parallelism: usize) -> Result<Self> {
-        Self::new(RuntimeConfig { parallelism })
+        Self::new(RuntimeConfig::default().with_parallelism(parallelism))
     }
 
     /// A runtime with one worker per core, or `EDDY_PARALLELISM` workers when it is set.
@@ -81,7 +81,7 @@ impl LocalRuntime {
         R: Send,
         F: Fn(&Worker) -> Result<R> + Sync,
     {
-        let communicators = ChannelCommunicator::create(self.config.parallelism);
+        let communicators = ChannelCommunicator::create(self.config.parallelism, self.config.serialize_exchanges);
         let outcomes: Vec<Result<R>> = std::thread::scope(|scope| {
             let handles: Vec<_> = communicators
                 .into_iter()

@@ -117,7 +117,7 @@ fn bulk_iteration_stops_at_the_superstep_the_criterion_predicts() {
     // Values start at 1000 and halve each superstep; the criterion "max < 1" first holds
     // after superstep 10 (1000 / 2^10 ≈ 0.98), well before max_iterations = 100.
     let recorder = Arc::new(MetricsRecorder::new());
-    let runtime = LocalRuntime::with_parallelism(3).unwrap().with_listener(recorder.clone());
+    let runtime = LocalRuntime::with_parallelism(3).unwrap().with_listener(Arc::clone(&recorder) as _);
     let results = runtime
         .execute(|w| {
             let iteration =
@@ -197,7 +197,7 @@ fn delta_iteration_updates_the_solution_set_and_stops_on_an_empty_workset() {
     // `steps` increments to do". Each superstep increments v for every workset key and
     // keeps the key in the workset while steps remain; key k needs k % 5 increments.
     let recorder = Arc::new(MetricsRecorder::new());
-    let runtime = LocalRuntime::with_parallelism(2).unwrap().with_listener(recorder.clone());
+    let runtime = LocalRuntime::with_parallelism(2).unwrap().with_listener(Arc::clone(&recorder) as _);
     let (solution, summary) = runtime
         .execute(|w| {
             let solution = w.generate(50, |k| (k, 0u64));
@@ -243,4 +243,33 @@ fn delta_iteration_with_an_empty_workset_runs_no_superstep() {
 
 fn ws_empty(w: &Worker) -> DataSet<'_, u64> {
     w.generate(0, |k| k)
+}
+
+#[test]
+fn serialized_exchanges_give_the_same_results() {
+    // Every batch goes through the wire format, as in cluster mode.
+    let edges = eddy::datasets::graphs::components_demo();
+    let expected = components_reference(&edges);
+    for p in [2, 3] {
+        let config = eddy::runtime::RuntimeConfig::default().with_parallelism(p).with_serialized_exchanges(true);
+        let runtime = LocalRuntime::new(config).unwrap();
+        let delta: BTreeMap<u64, u64> =
+            runtime.execute(|w| cc::components_delta(w, &edges, 100)?.collect()).unwrap()[0].iter().copied().collect();
+        let bulk: BTreeMap<u64, u64> =
+            runtime.execute(|w| cc::components_bulk(w, &edges, 100)?.collect()).unwrap()[0].iter().copied().collect();
+        assert_eq!(delta, expected);
+        assert_eq!(bulk, expected);
+        let words = runtime
+            .execute(|w| {
+                let mut counts = w
+                    .from_slice(&["a b", "b c", "c a b"])
+                    .flat_map(|line| line.split(' ').map(|s| (s.to_string(), 1u32)).collect::<Vec<_>>())
+                    .reduce_by_key(|p| p.0.clone(), |a, b| (a.0, a.1 + b.1))?
+                    .collect()?;
+                counts.sort();
+                Ok(counts)
+            })
+            .unwrap();
+        assert_eq!(words[1], vec![("a".to_string(), 2), ("b".to_string(), 3), ("c".to_string(), 2)]);
+    }
 }

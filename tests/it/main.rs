@@ -1,5 +1,6 @@
 //! Integration tests of the eddy workspace: one test binary, one module per area.
 
+mod allocations;
 mod errors;
 mod iterations;
 mod operators;
