@@ -117,6 +117,46 @@ pub trait Communicator: Send {
     fn finish(&mut self);
 }
 
+/// The communicator of a job with a single worker: every exchange returns what it sent.
+/// Runs a job sequentially on the calling thread, without an executor.
+#[derive(Debug, Default)]
+pub struct Loopback;
+
+impl Communicator for Loopback {
+    fn index(&self) -> usize {
+        0
+    }
+
+    fn peers(&self) -> usize {
+        1
+    }
+
+    fn exchange(&mut self, outgoing: Vec<Batch>) -> Result<Vec<Batch>> {
+        if outgoing.len() != 1 {
+            return Err(Error::Internal(format!("{} batches for 1 worker", outgoing.len())));
+        }
+        Ok(outgoing)
+    }
+
+    fn abort(&mut self, _reason: &str) {}
+
+    fn finish(&mut self) {}
+}
+
+/// Runs `job` on one worker on the calling thread (a [`Loopback`] communicator): the
+/// one-line harness of this crate's doc examples. `eddy-runtime` runs jobs on P workers.
+///
+/// # Example
+/// ```
+/// let n = eddy_core::communicator::run_single(|worker| worker.generate(10, |i| i).filter(|i| i % 2 == 0).count())?;
+/// assert_eq!(n, 5);
+/// # Ok::<(), eddy_core::Error>(())
+/// ```
+pub fn run_single<R>(job: impl FnOnce(&crate::Worker) -> Result<R>) -> Result<R> {
+    let worker = crate::Worker::new(Box::new(Loopback), None);
+    job(&worker)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,7 @@ pub mod iteration;
 pub mod operators;
 pub mod worker;
 
-pub use communicator::{Batch, Communicator, Data};
+pub use communicator::{Batch, Communicator, Data, Loopback, run_single};
 pub use dataset::{Cached, DataSet};
 pub use error::{Error, Result};
 pub use iteration::aggregator::{Aggregator, AggregatorHandle, Count, Max, Min, Sum};

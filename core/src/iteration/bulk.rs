@@ -75,6 +75,13 @@ impl<A: Aggregator> Iteration<A> {
 impl<'w, T: Data> DataSet<'w, T> {
     /// Bulk iteration without aggregators: runs `step` exactly `max_iterations` times.
     ///
+    /// # Example
+    /// ```
+    /// let doubled = eddy_core::run_single(|w| w.from_slice(&[1, 2]).iterate(3, |_, d| Ok(d.map(|x| x * 2)))?.collect())?;
+    /// assert_eq!(doubled, vec![8, 16]);
+    /// # Ok::<(), eddy_core::Error>(())
+    /// ```
+    ///
     /// The step may borrow data that lives shorter than `self` (`'s`): the result is
     /// materialised.
     ///

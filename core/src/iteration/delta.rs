@@ -176,6 +176,26 @@ impl<A: Aggregator> Iteration<A> {
 impl<'w, S: Data> DataSet<'w, S> {
     /// Delta iteration without aggregators; `self` is the initial solution set.
     ///
+    /// # Example
+    /// Count down: the workset holds the keys still above zero; the delta decrements them.
+    /// ```
+    /// let mut left = eddy_core::run_single(|w| {
+    ///     let solution = w.from_slice(&[(1u32, 2u32), (2, 0), (3, 5)]);
+    ///     let workset = w.from_slice(&[1u32, 3]);
+    ///     solution
+    ///         .iterate_delta(|s| s.0, workset, 3, |step, keys| {
+    ///             let set = step.solution_set().clone();
+    ///             let delta = keys.flat_map(move |k| set.get(&k)).map(|(k, n)| (k, n - 1)).cache();
+    ///             let next = delta.dataset().filter(|s| s.1 > 0).map(|s| s.0);
+    ///             Ok((delta.dataset(), next))
+    ///         })?
+    ///         .collect()
+    /// })?;
+    /// left.sort();
+    /// assert_eq!(left, vec![(1, 0), (2, 0), (3, 2)]); // 3 supersteps at most
+    /// # Ok::<(), eddy_core::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// What the step returns, or a failed peer.
     pub fn iterate_delta<'s, K, W, F>(

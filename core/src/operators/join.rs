@@ -175,6 +175,18 @@ fn probe<K, B, P, F>(index: Rc<HashIndex<K, B>>, records: Vec<P>, key: F, outer:
 impl<'w, T: Data + Clone> DataSet<'w, T> {
     /// Inner equi-join: every pair `(l, r)` with `left_key(l) == right_key(r)`.
     ///
+    /// # Example
+    /// ```
+    /// let mut pairs = eddy_core::run_single(|w| {
+    ///     let users = w.from_slice(&[(1, 'a'), (2, 'b')]);
+    ///     let orders = w.from_slice(&[(10, 1), (11, 1), (12, 3)]);
+    ///     users.join(orders, |u| u.0, |o| o.1)?.map(|(u, o)| (u.1, o.0)).collect()
+    /// })?;
+    /// pairs.sort();
+    /// assert_eq!(pairs, vec![('a', 10), ('a', 11)]);
+    /// # Ok::<(), eddy_core::Error>(())
+    /// ```
+    ///
     /// # Complexity
     /// One exchange of each side, O(smaller side) to build, O(larger side + output) to
     /// probe, per partition.
@@ -230,6 +242,17 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
 
     /// Left outer equi-join: every left record with each matching right record, or with
     /// `None` when nothing matches.
+    ///
+    /// # Example
+    /// ```
+    /// let mut pairs = eddy_core::run_single(|w| {
+    ///     let left = w.from_slice(&[1, 2]);
+    ///     left.left_outer_join(w.from_slice(&[(1, 'x')]), |l| *l, |r| r.0)?.collect()
+    /// })?;
+    /// pairs.sort();
+    /// assert_eq!(pairs, vec![(1, Some((1, 'x'))), (2, None)]);
+    /// # Ok::<(), eddy_core::Error>(())
+    /// ```
     pub fn left_outer_join<R, K>(
         self,
         other: DataSet<'w, R>,

@@ -22,7 +22,14 @@ impl<'w, T: Data> DataSet<'w, T> {
     /// Reduces the records of each key with the associative `f`; one record per key.
     ///
     /// # Example
-    /// Word counts: `pairs.reduce_by_key(|p| p.0.clone(), |a, b| (a.0, a.1 + b.1))`.
+    /// ```
+    /// let mut counts = eddy_core::run_single(|w| {
+    ///     w.from_slice(&['b', 'a', 'b']).map(|c| (c, 1)).reduce_by_key(|p| p.0, |a, b| (a.0, a.1 + b.1))?.collect()
+    /// })?;
+    /// counts.sort();
+    /// assert_eq!(counts, vec![('a', 1), ('b', 2)]);
+    /// # Ok::<(), eddy_core::Error>(())
+    /// ```
     ///
     /// # Complexity
     /// One pass and one hash-table insert per local record, one exchange of at most
@@ -146,6 +153,23 @@ pub struct Grouped<'w, T, F> {
 impl<'w, T: Data, F> Grouped<'w, T, F> {
     /// Calls `f(key, records)` once per key with all records of the key (in arrival order:
     /// worker by worker) and emits what it returns.
+    ///
+    /// # Example
+    /// ```
+    /// let mut medians = eddy_core::run_single(|w| {
+    ///     let data = [(1, 5), (2, 7), (1, 1), (1, 3)];
+    ///     w.from_slice(&data)
+    ///         .group_by(|r| r.0)
+    ///         .reduce_group(|k, mut group| {
+    ///             group.sort();
+    ///             Some((k, group[group.len() / 2].1))
+    ///         })?
+    ///         .collect()
+    /// })?;
+    /// medians.sort();
+    /// assert_eq!(medians, vec![(1, 3), (2, 7)]);
+    /// # Ok::<(), eddy_core::Error>(())
+    /// ```
     pub fn reduce_group<K, U, I>(self, mut f: impl FnMut(K, Vec<T>) -> I + 'w) -> Result<DataSet<'w, U>>
     where
         K: Hash + Eq + 'w,
