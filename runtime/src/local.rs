@@ -81,7 +81,8 @@ impl LocalRuntime {
         R: Send,
         F: Fn(&Worker) -> Result<R> + Sync,
     {
-        let communicators = ChannelCommunicator::create(self.config.parallelism, self.config.serialize_exchanges);
+        let communicators =
+            ChannelCommunicator::create(self.config.parallelism, self.config.serialize_exchanges);
         let outcomes: Vec<Result<R>> = std::thread::scope(|scope| {
             let handles: Vec<_> = communicators
                 .into_iter()

@@ -47,7 +47,8 @@ fn allocations() -> u64 {
 fn a_numeric_pipeline_allocates_per_batch_not_per_record() {
     const RECORDS: u64 = 400_000;
     for serialize in [false, true] {
-        let config = eddy::runtime::RuntimeConfig::default().with_parallelism(2).with_serialized_exchanges(serialize);
+        let config =
+            eddy::runtime::RuntimeConfig::default().with_parallelism(2).with_serialized_exchanges(serialize);
         let per_worker = LocalRuntime::new(config)
             .unwrap()
             .execute(|w| {
@@ -66,7 +67,10 @@ fn a_numeric_pipeline_allocates_per_batch_not_per_record() {
             assert_eq!(keys, 5_000);
             // 200 000 records pass through each worker; a per-record allocation would
             // show as hundreds of thousands. Buffers grow geometrically: tens of reallocations.
-            assert!(allocated < 400, "serialize = {serialize}: {allocated} allocations for {RECORDS} records");
+            assert!(
+                allocated < 400,
+                "serialize = {serialize}: {allocated} allocations for {RECORDS} records"
+            );
         }
     }
 }

@@ -251,12 +251,19 @@ fn serialized_exchanges_give_the_same_results() {
     let edges = eddy::datasets::graphs::components_demo();
     let expected = components_reference(&edges);
     for p in [2, 3] {
-        let config = eddy::runtime::RuntimeConfig::default().with_parallelism(p).with_serialized_exchanges(true);
+        let config =
+            eddy::runtime::RuntimeConfig::default().with_parallelism(p).with_serialized_exchanges(true);
         let runtime = LocalRuntime::new(config).unwrap();
         let delta: BTreeMap<u64, u64> =
-            runtime.execute(|w| cc::components_delta(w, &edges, 100)?.collect()).unwrap()[0].iter().copied().collect();
+            runtime.execute(|w| cc::components_delta(w, &edges, 100)?.collect()).unwrap()[0]
+                .iter()
+                .copied()
+                .collect();
         let bulk: BTreeMap<u64, u64> =
-            runtime.execute(|w| cc::components_bulk(w, &edges, 100)?.collect()).unwrap()[0].iter().copied().collect();
+            runtime.execute(|w| cc::components_bulk(w, &edges, 100)?.collect()).unwrap()[0]
+                .iter()
+                .copied()
+                .collect();
         assert_eq!(delta, expected);
         assert_eq!(bulk, expected);
         let words = runtime
