@@ -16,13 +16,24 @@ pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuildHasher>;
 /// Hash set with the deterministic Fx hasher.
 pub type FxHashSet<K> = std::collections::HashSet<K, FxBuildHasher>;
 
+/// The deterministic 64-bit hash of `key` used by Eddy's hash tables and partitioning.
+#[inline]
+pub fn hash_key<K: Hash + ?Sized>(key: &K) -> u64 {
+    FxBuildHasher.hash_one(key)
+}
+
 /// The worker that owns `key` among `peers` workers.
 #[inline]
 pub fn partition_of<K: Hash + ?Sized>(key: &K, peers: usize) -> usize {
     if peers == 1 {
         return 0;
     }
-    let h = FxBuildHasher.hash_one(key);
+    partition_of_hash(hash_key(key), peers)
+}
+
+/// The worker that owns a key whose [`hash_key`] is `h`, among `peers` workers.
+#[inline]
+pub fn partition_of_hash(h: u64, peers: usize) -> usize {
     let mixed = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     ((u128::from(mixed ^ (mixed >> 32)) * peers as u128) >> 64) as usize
 }

@@ -89,9 +89,9 @@ impl Communicator for ChannelCommunicator {
                 continue;
             }
             let batch = if self.serialize { Batch::Encoded(batch.encode()?) } else { batch };
-            if self.peers[j].send(Envelope::Data(self.index, batch)).is_err() {
-                return Err(Error::PeerFailed { worker: j, reason: "its mailbox is closed".into() });
-            }
+            // A closed mailbox means that peer's thread has ended — after it sent us its
+            // `Finished` or `Abort`, which the receive loop below turns into the error.
+            let _ = self.peers[j].send(Envelope::Data(self.index, batch));
         }
         while let Some(missing) = (0..peers).find(|&j| self.pending[j].is_empty()) {
             if self.finished[missing] {

@@ -1,25 +1,119 @@
 //! Keyed operators: reduce by key (with a combiner before the exchange), distinct and
 //! grouped reductions.
 //!
-//! `reduce_by_key` first combines the records of each key on the local worker in a hash
-//! table, ships at most one record per key and worker, and combines again at the key's
-//! owner — the exchanged volume is bounded by the number of distinct keys, not records.
+//! `reduce_by_key` / `combine_by_key` first combine records of equal key on the local
+//! worker, in a hash table of records (the key is recomputed from the record, not
+//! stored) that is bounded to about 1 MiB: when it fills up, its records are flushed to
+//! the per-destination buffers and it starts again, so it stays cache-resident. Few
+//! distinct keys are combined completely before the exchange; many distinct keys pass
+//! through almost untouched instead of building a second table as large as the final
+//! one. The key's owner then combines what it receives in one unbounded table.
 //! `group_by(key).reduce_group(f)` ships every record (no combiner is possible for an
 //! arbitrary group function).
 //!
-//! **Note**: `combine_by_key` is the in-place form (`acc += record`), which avoids moving
-//! the accumulator in and out of the table for every record; prefer it for hot loops.
+//! **Note**: `combine_by_key` is the in-place form (`acc.1 += record.1`); it avoids
+//! moving the accumulator out of the table and back for every record — prefer it in hot
+//! loops.
 
 use std::collections::hash_map::Entry;
 use std::hash::Hash;
 
+use hashbrown::HashTable;
+use hashbrown::hash_table::{self, OccupiedEntry};
+
 use crate::Result;
 use crate::communicator::Data;
 use crate::dataset::DataSet;
-use crate::hash::{FxHashMap, FxHashSet, partition_of};
+use crate::hash::{FxHashMap, FxHashSet, hash_key, partition_of, partition_of_hash};
+
+/// Byte budget of the pre-exchange combiner's table.
+const COMBINER_BYTES: usize = 1 << 20;
+
+/// How a record is merged into the record already stored under its key.
+trait Merge<T> {
+    fn merge(&self, slot: OccupiedEntry<'_, T>, record: T);
+}
+
+/// `f(&mut acc, record)`.
+struct InPlace<F>(F);
+
+impl<T, F: Fn(&mut T, T)> Merge<T> for InPlace<F> {
+    fn merge(&self, mut slot: OccupiedEntry<'_, T>, record: T) {
+        (self.0)(slot.get_mut(), record);
+    }
+}
+
+/// `acc = f(acc, record)`.
+struct ByValue<F>(F);
+
+impl<T, F: Fn(T, T) -> T> Merge<T> for ByValue<F> {
+    fn merge(&self, slot: OccupiedEntry<'_, T>, record: T) {
+        // Moves the accumulator out and the result back in place, without a second probe.
+        let _ = slot.replace_entry_with(|acc| Some((self.0)(acc, record)));
+    }
+}
+
+/// Inserts `record` into `table` or merges it with the record of the same key.
+#[inline]
+fn upsert<T, K: Hash + Eq>(
+    table: &mut HashTable<T>,
+    key: &impl Fn(&T) -> K,
+    merge: &impl Merge<T>,
+    record: T,
+) {
+    let k = key(&record);
+    match table.entry(hash_key(&k), |stored| key(stored) == k, |stored| hash_key(&key(stored))) {
+        hash_table::Entry::Occupied(slot) => merge.merge(slot, record),
+        hash_table::Entry::Vacant(slot) => {
+            slot.insert(record);
+        }
+    }
+}
+
+/// Combines locally (bounded), exchanges by key, combines at the owner.
+fn reduce_keyed<'w, T, K>(
+    data: DataSet<'w, T>,
+    key: impl Fn(&T) -> K,
+    merge: impl Merge<T>,
+) -> Result<DataSet<'w, T>>
+where
+    T: Data,
+    K: Hash + Eq + 'w,
+{
+    let worker = data.worker;
+    let peers = worker.parallelism();
+    let mut table: HashTable<T> = HashTable::new();
+    if peers == 1 {
+        for record in data.iter {
+            upsert(&mut table, &key, &merge, record);
+        }
+        return Ok(DataSet::from_iter(worker, table));
+    }
+    let bound = (COMBINER_BYTES / std::mem::size_of::<T>().max(1)).max(1024);
+    let mut buckets: Vec<Vec<T>> = (0..peers).map(|_| Vec::new()).collect();
+    let flush = |table: &mut HashTable<T>, buckets: &mut Vec<Vec<T>>| {
+        for record in table.drain() {
+            buckets[partition_of_hash(hash_key(&key(&record)), peers)].push(record);
+        }
+    };
+    for record in data.iter {
+        upsert(&mut table, &key, &merge, record);
+        if table.len() >= bound {
+            flush(&mut table, &mut buckets);
+        }
+    }
+    flush(&mut table, &mut buckets);
+    let received = worker.all_to_all(buckets)?;
+    let mut table: HashTable<T> = HashTable::new();
+    for record in received.into_iter().flatten() {
+        upsert(&mut table, &key, &merge, record);
+    }
+    Ok(DataSet::from_iter(worker, table))
+}
 
 impl<'w, T: Data> DataSet<'w, T> {
-    /// Reduces the records of each key with the associative `f`; one record per key.
+    /// Reduces the records of each key with the associative `f`; one record per key,
+    /// left on the worker that owns the key ([`crate::hash::partition_of`]).
     ///
     /// # Example
     /// ```
@@ -32,75 +126,31 @@ impl<'w, T: Data> DataSet<'w, T> {
     /// ```
     ///
     /// # Complexity
-    /// One pass and one hash-table insert per local record, one exchange of at most
-    /// (distinct keys × workers) records.
+    /// One pass and one hash-table upsert per local record, one exchange of at most as
+    /// many records as there are local records, one upsert per received record.
     pub fn reduce_by_key<K>(self, key: impl Fn(&T) -> K, f: impl Fn(T, T) -> T) -> Result<DataSet<'w, T>>
     where
         K: Hash + Eq + 'w,
     {
-        let mut slots: FxHashMap<K, Option<T>> = FxHashMap::default();
-        let merge = |slots: &mut FxHashMap<K, Option<T>>, record: T| match slots.entry(key(&record)) {
-            Entry::Occupied(mut e) => {
-                let slot = e.get_mut();
-                let acc = slot.take().expect("a reduce slot is always filled between records");
-                *slot = Some(f(acc, record));
-            }
-            Entry::Vacant(e) => {
-                e.insert(Some(record));
-            }
-        };
-        let worker = self.worker;
-        for record in self.iter {
-            merge(&mut slots, record);
-        }
-        let peers = worker.parallelism();
-        if peers == 1 {
-            return Ok(DataSet::from_iter(worker, slots.into_values().flatten()));
-        }
-        let mut buckets: Vec<Vec<T>> = (0..peers).map(|_| Vec::with_capacity(slots.len() / peers)).collect();
-        for (k, v) in slots {
-            buckets[partition_of(&k, peers)].extend(v);
-        }
-        let received = worker.all_to_all(buckets)?;
-        let mut slots: FxHashMap<K, Option<T>> = FxHashMap::default();
-        slots.reserve(received.iter().map(Vec::len).max().unwrap_or(0));
-        for record in received.into_iter().flatten() {
-            merge(&mut slots, record);
-        }
-        Ok(DataSet::from_iter(worker, slots.into_values().flatten()))
+        reduce_keyed(self, key, ByValue(f))
     }
 
     /// Like [`DataSet::reduce_by_key`] with an in-place combine: `f(&mut acc, record)`.
+    ///
+    /// # Example
+    /// ```
+    /// let total = eddy_core::run_single(|w| {
+    ///     let sums = w.generate(10, |i| (i % 3, i)).combine_by_key(|r| r.0, |acc, r| acc.1 += r.1)?;
+    ///     sums.map(|r| r.1).aggregate(0, |a, x| a + x, |a, b| a + b)
+    /// })?;
+    /// assert_eq!(total, 45);
+    /// # Ok::<(), eddy_core::Error>(())
+    /// ```
     pub fn combine_by_key<K>(self, key: impl Fn(&T) -> K, f: impl Fn(&mut T, T)) -> Result<DataSet<'w, T>>
     where
         K: Hash + Eq + 'w,
     {
-        let merge = |slots: &mut FxHashMap<K, T>, record: T| match slots.entry(key(&record)) {
-            Entry::Occupied(mut e) => f(e.get_mut(), record),
-            Entry::Vacant(e) => {
-                e.insert(record);
-            }
-        };
-        let worker = self.worker;
-        let mut slots: FxHashMap<K, T> = FxHashMap::default();
-        for record in self.iter {
-            merge(&mut slots, record);
-        }
-        let peers = worker.parallelism();
-        if peers == 1 {
-            return Ok(DataSet::from_iter(worker, slots.into_values()));
-        }
-        let mut buckets: Vec<Vec<T>> = (0..peers).map(|_| Vec::with_capacity(slots.len() / peers)).collect();
-        for (k, v) in slots {
-            buckets[partition_of(&k, peers)].push(v);
-        }
-        let received = worker.all_to_all(buckets)?;
-        let mut slots: FxHashMap<K, T> = FxHashMap::default();
-        slots.reserve(received.iter().map(Vec::len).max().unwrap_or(0));
-        for record in received.into_iter().flatten() {
-            merge(&mut slots, record);
-        }
-        Ok(DataSet::from_iter(worker, slots.into_values()))
+        reduce_keyed(self, key, InPlace(f))
     }
 
     /// Removes duplicate records (deduplicating locally before the exchange). The first
