@@ -728,3 +728,62 @@ proptest! {
         }
     }
 }
+
+/// Large inputs, where the pre-exchange combiner fills its bounded table (1 MiB: 16 384
+/// records of 64 bytes): keys that barely repeat locally (the combiner switches itself
+/// off), keys that repeat in pairs (it flushes and keeps combining), keys that repeat a
+/// lot (it never fills), and a mix.
+#[test]
+fn reduce_and_combine_by_key_on_inputs_larger_than_the_combiner() {
+    type Wide = (u64, u64, u64, [u64; 5]);
+    let scatter = |i: u64| i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40;
+    let inputs: [(&str, Vec<(u64, u64)>); 4] = [
+        ("distinct", (0..100_000).map(|i| (scatter(i % 50_000), i)).collect()),
+        ("pairs", (0..100_000).map(|i| (scatter(i / 2), i)).collect()),
+        ("repeating", (0..100_000).map(|i| (scatter(i % 3_000), i)).collect()),
+        ("mixed", (0..100_000).map(|i| (if i % 2 == 0 { i % 7 } else { scatter(i) }, i)).collect()),
+    ];
+    for (name, data) in &inputs {
+        let mut expected: BTreeMap<u64, (u64, u64)> = BTreeMap::new();
+        for &(k, v) in data {
+            let e = expected.entry(k).or_insert((0, 0));
+            e.0 += v;
+            e.1 += 1;
+        }
+        for p in [1, 2, 3] {
+            let runtime = LocalRuntime::with_parallelism(p).unwrap();
+            let wide = |w: &Worker| -> Vec<Wide> {
+                w.from_slice(data).map(|(k, v)| (k, v, 1, [k; 5])).collect_partition()
+            };
+            let reduced = runtime
+                .execute(|w| {
+                    w.from_partition(wide(w))
+                        .reduce_by_key(|r| r.0, |a, b| (a.0, a.1 + b.1, a.2 + b.2, a.3))?
+                        .collect()
+                })
+                .unwrap()
+                .swap_remove(0);
+            let combined = runtime
+                .execute(|w| {
+                    w.from_partition(wide(w))
+                        .combine_by_key(
+                            |r| r.0,
+                            |acc, r| {
+                                acc.1 += r.1;
+                                acc.2 += r.2;
+                            },
+                        )?
+                        .collect()
+                })
+                .unwrap()
+                .swap_remove(0);
+            for (variant, result) in [("reduce_by_key", reduced), ("combine_by_key", combined)] {
+                assert_eq!(result.len(), expected.len(), "{name}, {variant}, P = {p}: one record per key");
+                assert!(result.iter().all(|r| r.3 == [r.0; 5]), "{name}, {variant}, P = {p}: payload kept");
+                let got: BTreeMap<u64, (u64, u64)> =
+                    result.into_iter().map(|(k, s, n, _)| (k, (s, n))).collect();
+                assert_eq!(got, expected, "{name}, {variant}, P = {p}");
+            }
+        }
+    }
+}

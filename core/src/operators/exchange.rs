@@ -48,14 +48,23 @@ impl<'w, T: Data> DataSet<'w, T> {
     /// One pass over the local records and one exchange.
     pub fn partition_by_hash<K: Hash>(self, key: impl Fn(&T) -> K) -> Result<DataSet<'w, T>> {
         let worker = self.worker;
+        Ok(DataSet::from_iter(worker, self.hash_exchange(key)?))
+    }
+
+    /// [`DataSet::partition_by_hash`] into one contiguous `Vec` (one copy of what arrives;
+    /// none at all on a single worker).
+    pub(crate) fn hash_exchange<K: Hash>(self, key: impl Fn(&T) -> K) -> Result<Vec<T>> {
+        let worker = self.worker;
         let peers = worker.parallelism();
+        if peers == 1 {
+            return Ok(self.iter.collect());
+        }
         let estimate = self.iter.size_hint().0 / peers;
         let mut buckets: Vec<Vec<T>> = (0..peers).map(|_| Vec::with_capacity(estimate)).collect();
         for record in self.iter {
             buckets[partition_of(&key(&record), peers)].push(record);
         }
-        let received = worker.all_to_all(buckets)?;
-        Ok(DataSet::from_iter(worker, received.into_iter().flatten()))
+        Ok(concat(worker.all_to_all(buckets)?))
     }
 
     /// Redistributes the records so that every worker holds an equal contiguous share
@@ -105,12 +114,18 @@ impl<'w, T: Data> DataSet<'w, T> {
         let local: Vec<T> = self.iter.collect();
         let mut outgoing: Vec<Vec<T>> = (1..peers).map(|_| local.clone()).collect();
         outgoing.insert(worker.index(), local);
-        let received = worker.all_to_all(outgoing)?;
-        let total = received.iter().map(Vec::len).sum();
-        let mut all = Vec::with_capacity(total);
-        for part in received {
-            all.extend(part);
-        }
-        Ok(all)
+        Ok(concat(worker.all_to_all(outgoing)?))
     }
+}
+
+/// Concatenates the received batches with one allocation.
+fn concat<T>(mut parts: Vec<Vec<T>>) -> Vec<T> {
+    if parts.len() == 1 {
+        return parts.pop().unwrap_or_default();
+    }
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        all.extend(part);
+    }
+    all
 }

@@ -6,19 +6,21 @@
 //! the other through it. With [`JoinHint::Auto`] the build side is chosen per partition
 //! from the exact sizes known after the exchange: the smaller side is built.
 //!
-//! **Note**: the hash table is a chained index over one `Vec` of records (heads in a hash
-//! map, links in a `Vec<usize>`) — no allocation per key, and the matches of a key come
-//! out in insertion order.
+//! **Note**: the hash index is in CSR layout — one `Vec` of records grouped by key, the
+//! table holding each key's range — so there is no allocation per key, a key's matches are
+//! contiguous and come out in insertion order. Probing runs in batches of 1024 records.
 
+use std::collections::VecDeque;
 use std::hash::Hash;
+
+use hashbrown::HashTable;
+use hashbrown::hash_table;
 use std::rc::Rc;
 
 use crate::Result;
 use crate::communicator::Data;
 use crate::dataset::DataSet;
-use crate::hash::FxHashMap;
-
-const END: usize = usize::MAX;
+use crate::hash::{FxHashMap, hash_key};
 
 /// How a join distributes its inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,40 +34,84 @@ pub enum JoinHint {
     BroadcastRight,
 }
 
-/// A hash index over records: every record under its key, matches in insertion order.
+/// A hash index over records in CSR layout: the records of one key are stored together,
+/// in insertion order, and the table maps each key to its range.
 #[derive(Debug)]
 pub struct HashIndex<K, T> {
-    heads: FxHashMap<K, (usize, usize)>,
-    next: Vec<usize>,
+    ranges: HashTable<(K, usize, usize)>,
     records: Vec<T>,
 }
 
 impl<K: Hash + Eq, T> HashIndex<K, T> {
     /// Indexes `records` by `key`.
-    pub fn build(records: Vec<T>, key: impl Fn(&T) -> K) -> Self {
-        let mut heads: FxHashMap<K, (usize, usize)> = FxHashMap::default();
-        let mut next = vec![END; records.len()];
-        for (i, record) in records.iter().enumerate() {
-            heads
-                .entry(key(record))
-                .and_modify(|(_, last)| {
-                    next[*last] = i;
-                    *last = i;
-                })
-                .or_insert((i, i));
+    ///
+    /// # Complexity
+    /// Two passes and one hash-table upsert per record; records are moved into key order
+    /// in place (a stable counting sort applied by swaps).
+    pub fn build(mut records: Vec<T>, key: impl Fn(&T) -> K) -> Self {
+        // Pass 1: a group per distinct key (in first-seen order), its size, each record's group.
+        let mut ranges: HashTable<(K, usize, usize)> = HashTable::new();
+        let mut group_of: Vec<usize> = Vec::with_capacity(records.len());
+        let mut sizes: Vec<usize> = Vec::new();
+        for record in &records {
+            let k = key(record);
+            let h = hash_key(&k);
+            let group = match ranges.entry(h, |e| e.0 == k, |e| hash_key(&e.0)) {
+                hash_table::Entry::Occupied(e) => e.get().1,
+                hash_table::Entry::Vacant(e) => {
+                    e.insert((k, sizes.len(), 0));
+                    sizes.push(0);
+                    sizes.len() - 1
+                }
+            };
+            sizes[group] += 1;
+            group_of.push(group);
         }
-        HashIndex { heads, next, records }
+        // Group starts, then each record's destination (stable within a group).
+        let mut starts = Vec::with_capacity(sizes.len());
+        let mut offset = 0;
+        for size in &sizes {
+            starts.push(offset);
+            offset += size;
+        }
+        for entry in ranges.iter_mut() {
+            let group = entry.1;
+            entry.1 = starts[group];
+            entry.2 = starts[group] + sizes[group];
+        }
+        let mut destination = group_of;
+        for d in destination.iter_mut() {
+            let group = *d;
+            *d = starts[group];
+            starts[group] += 1;
+        }
+        // Apply the permutation in place by following its cycles.
+        for i in 0..records.len() {
+            while destination[i] != i {
+                let j = destination[i];
+                records.swap(i, j);
+                destination.swap(i, j);
+            }
+        }
+        HashIndex { ranges, records }
     }
 
     /// The records stored under `key`, in insertion order.
-    pub fn get<'a>(&'a self, key: &K) -> impl Iterator<Item = &'a T> + use<'a, K, T> {
-        let first = self.heads.get(key).map_or(END, |h| h.0);
-        Matches { index: self, cursor: first }
+    pub fn get(&self, key: &K) -> std::slice::Iter<'_, T> {
+        self.get_slice(key).iter()
+    }
+
+    /// The records stored under `key`, in insertion order, as a slice.
+    pub fn get_slice(&self, key: &K) -> &[T] {
+        match self.ranges.find(hash_key(key), |e| e.0 == *key) {
+            Some(&(_, start, end)) => &self.records[start..end],
+            None => &[],
+        }
     }
 
     /// True if some record has this key.
     pub fn contains_key(&self, key: &K) -> bool {
-        self.heads.contains_key(key)
+        self.ranges.find(hash_key(key), |e| e.0 == *key).is_some()
     }
 
     /// The number of records.
@@ -80,28 +126,7 @@ impl<K: Hash + Eq, T> HashIndex<K, T> {
 
     /// The number of distinct keys.
     pub fn key_count(&self) -> usize {
-        self.heads.len()
-    }
-
-    fn first(&self, key: &K) -> usize {
-        self.heads.get(key).map_or(END, |h| h.0)
-    }
-}
-
-struct Matches<'a, K, T> {
-    index: &'a HashIndex<K, T>,
-    cursor: usize,
-}
-
-impl<'a, K, T> Iterator for Matches<'a, K, T> {
-    type Item = &'a T;
-    fn next(&mut self) -> Option<&'a T> {
-        if self.cursor == END {
-            return None;
-        }
-        let i = self.cursor;
-        self.cursor = self.index.next[i];
-        Some(&self.index.records[i])
+        self.ranges.len()
     }
 }
 
@@ -125,15 +150,42 @@ impl<K, T> std::ops::Deref for Index<K, T> {
     }
 }
 
+/// Probe records per batch: enough to keep many independent lookups in flight.
+const PROBE_BATCH: usize = 1024;
+
 /// Streams probe records through a hash index, yielding `(build match, probe record)`;
 /// in outer mode a probe record without match comes out once as `(None, record)`.
+/// Lookups run in batches in a tight loop, and the consumer drains the batch's output.
 struct Probe<K, B, P, F> {
     index: Rc<HashIndex<K, B>>,
     probe: std::vec::IntoIter<P>,
     key: F,
-    current: Option<P>,
-    cursor: usize,
     outer: bool,
+    out: VecDeque<(Option<B>, P)>,
+}
+
+impl<K, B, P, F> Probe<K, B, P, F>
+where
+    K: Hash + Eq,
+    B: Clone,
+    P: Clone,
+    F: Fn(&P) -> K,
+{
+    fn refill(&mut self) {
+        for p in self.probe.by_ref().take(PROBE_BATCH) {
+            match self.index.get_slice(&(self.key)(&p)) {
+                [] if self.outer => self.out.push_back((None, p)),
+                [] => {}
+                [only] => self.out.push_back((Some(only.clone()), p)),
+                [first @ .., last] => {
+                    for b in first {
+                        self.out.push_back((Some(b.clone()), p.clone()));
+                    }
+                    self.out.push_back((Some(last.clone()), p));
+                }
+            }
+        }
+    }
 }
 
 impl<K, B, P, F> Iterator for Probe<K, B, P, F>
@@ -145,31 +197,18 @@ where
 {
     type Item = (Option<B>, P);
     fn next(&mut self) -> Option<(Option<B>, P)> {
-        loop {
-            if self.cursor != END {
-                let i = self.cursor;
-                self.cursor = self.index.next[i];
-                // The last match takes the probe record itself; earlier ones take clones.
-                let p = if self.cursor == END { self.current.take() } else { self.current.clone() };
-                if let Some(p) = p {
-                    return Some((Some(self.index.records[i].clone()), p));
-                }
+        while self.out.is_empty() {
+            if self.probe.len() == 0 {
+                return None;
             }
-            let p = self.probe.next()?;
-            self.cursor = self.index.first(&(self.key)(&p));
-            if self.cursor == END {
-                if self.outer {
-                    return Some((None, p));
-                }
-            } else {
-                self.current = Some(p);
-            }
+            self.refill();
         }
+        self.out.pop_front()
     }
 }
 
 fn probe<K, B, P, F>(index: Rc<HashIndex<K, B>>, records: Vec<P>, key: F, outer: bool) -> Probe<K, B, P, F> {
-    Probe { index, probe: records.into_iter(), key, current: None, cursor: END, outer }
+    Probe { index, probe: records.into_iter(), key, outer, out: VecDeque::with_capacity(PROBE_BATCH) }
 }
 
 impl<'w, T: Data + Clone> DataSet<'w, T> {
@@ -217,10 +256,7 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
     {
         let worker = self.worker;
         let (left, right): (Vec<T>, Vec<R>) = match hint {
-            JoinHint::Auto => (
-                self.partition_by_hash(&left_key)?.collect_partition(),
-                other.partition_by_hash(&right_key)?.collect_partition(),
-            ),
+            JoinHint::Auto => (self.hash_exchange(&left_key)?, other.hash_exchange(&right_key)?),
             JoinHint::BroadcastLeft => (self.collect()?, other.collect_partition()),
             JoinHint::BroadcastRight => (self.collect_partition(), other.collect()?),
         };
@@ -264,8 +300,8 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
         K: Hash + Eq + 'w,
     {
         let worker = self.worker;
-        let left = self.partition_by_hash(&left_key)?.collect_partition();
-        let right = other.partition_by_hash(&right_key)?.collect_partition();
+        let left = self.hash_exchange(&left_key)?;
+        let right = other.hash_exchange(&right_key)?;
         let index = Rc::new(HashIndex::build(right, right_key));
         let pairs = probe(index, left, left_key, true);
         Ok(DataSet::from_iter(worker, pairs.map(|(r, l)| (l, r))))
@@ -337,7 +373,7 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
     /// Partitions the dataset by `key` and indexes it — once, for use in every superstep
     /// of an iteration (loop-invariant input).
     pub fn index_by<K: Hash + Eq>(self, key: impl Fn(&T) -> K) -> Result<Index<K, T>> {
-        let local = self.partition_by_hash(&key)?.collect_partition();
+        let local = self.hash_exchange(&key)?;
         Ok(Index { inner: Rc::new(HashIndex::build(local, key)) })
     }
 
@@ -353,7 +389,7 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
         V: Clone + 'w,
     {
         let worker = self.worker;
-        let local = self.partition_by_hash(&key)?.collect_partition();
+        let local = self.hash_exchange(&key)?;
         let index = Rc::clone(&index.inner);
         let pairs = probe(index, local, key, false);
         Ok(DataSet::from_iter(worker, pairs.filter_map(|(v, t)| Some((t, v?)))))
