@@ -117,6 +117,57 @@ fn bench_overhead(c: &mut Criterion) {
     group.finish();
 }
 
+// ---- (d') superstep cost vs solution-set size at a fixed workset -----------------------
+
+/// A delta iteration over a solution set of `solution_size` records `(key, counter)` whose
+/// workset is the same `workset_size` keys every superstep: each superstep looks them up
+/// in the solution set and upserts them incremented. Returns the summed per-superstep
+/// times reported to the metrics listener — building the solution set before the first
+/// superstep and handing it back after the last are O(solution set) once, not per
+/// superstep, and are left out.
+fn fixed_workset(solution_size: u64, workset_size: u64, supersteps: u32) -> Duration {
+    let recorder = Arc::new(MetricsRecorder::new());
+    let rt = runtime(2).with_listener(Arc::clone(&recorder) as Arc<dyn SuperstepListener>);
+    rt.execute(|worker| {
+        let solution = worker.generate(solution_size, |k| (k, 0u64));
+        let stride = solution_size / workset_size;
+        let workset = worker.generate(workset_size, move |i| i * stride);
+        let (_, summary) = Iteration::new(supersteps).delta(
+            solution,
+            |s: &(u64, u64)| s.0,
+            workset,
+            |step, keys| {
+                let set = step.solution_set().clone();
+                let delta = keys.flat_map(move |k| set.get(&k)).map(|(k, n)| (k, n + 1)).cache();
+                let next = delta.dataset().map(|s| s.0);
+                Ok((delta.dataset(), next))
+            },
+        )?;
+        assert_eq!(summary.supersteps, supersteps);
+        Ok(())
+    })
+    .expect("delta job");
+    recorder.supersteps().iter().map(|m| m.elapsed).sum()
+}
+
+fn bench_solution_set_size(c: &mut Criterion) {
+    let mut group = c.benchmark_group("delta_superstep_vs_solution_set");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5));
+    let supersteps = 200;
+    for solution_size in [scaled(10_000), scaled(1_000_000), scaled(10_000_000)] {
+        group.bench_function(format!("solution_{solution_size}_workset_1000_per_superstep_p2"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    total += fixed_workset(black_box(solution_size), 1000.min(solution_size), supersteps);
+                }
+                total / supersteps
+            })
+        });
+    }
+    group.finish();
+}
+
 // ---- (d) connected components by delta iteration ---------------------------------------
 
 /// (vertices in the solution set, vertices labelled with their own id — the number of
@@ -253,6 +304,7 @@ fn bench_components(c: &mut Criterion, graphs: &[Graph], p: usize) {
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     bench_overhead(&mut c);
+    bench_solution_set_size(&mut c);
     let graphs = graphs();
     if bench_mode() {
         print_tables(&graphs, 2);
