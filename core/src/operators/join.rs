@@ -6,9 +6,11 @@
 //! the other through it. With [`JoinHint::Auto`] the build side is chosen per partition
 //! from the exact sizes known after the exchange: the smaller side is built.
 //!
-//! **Note**: the hash index is in CSR layout — one `Vec` of records grouped by key, the
-//! table holding each key's range — so there is no allocation per key, a key's matches are
-//! contiguous and come out in insertion order. Probing runs in batches of 1024 records.
+//! **Note**: the hash index keeps each record next to its key in the table when keys are
+//! unique (one memory access per probe), and is in CSR layout otherwise — one `Vec` of
+//! records grouped by key, the table holding each key's range — so there is no allocation
+//! per key, a key's matches are contiguous and come out in insertion order. Probing runs
+//! in batches of 1024 records.
 
 use std::collections::VecDeque;
 use std::hash::Hash;
@@ -34,12 +36,19 @@ pub enum JoinHint {
     BroadcastRight,
 }
 
-/// A hash index over records in CSR layout: the records of one key are stored together,
-/// in insertion order, and the table maps each key to its range.
+/// A hash index over records. With unique keys (a primary-key side) each record sits in
+/// the hash table next to its key — one memory access per lookup; otherwise the layout is
+/// CSR: the records of one key stored together, in insertion order, and the table maps
+/// each key to its range.
 #[derive(Debug)]
 pub struct HashIndex<K, T> {
-    ranges: HashTable<(K, usize, usize)>,
-    records: Vec<T>,
+    layout: Layout<K, T>,
+}
+
+#[derive(Debug)]
+enum Layout<K, T> {
+    Unique(HashTable<(K, T)>),
+    Grouped { ranges: HashTable<(K, usize, usize)>, records: Vec<T> },
 }
 
 impl<K: Hash + Eq, T> HashIndex<K, T> {
@@ -67,6 +76,15 @@ impl<K: Hash + Eq, T> HashIndex<K, T> {
             sizes[group] += 1;
             group_of.push(group);
         }
+        if sizes.len() == records.len() {
+            drop(ranges);
+            let mut table: HashTable<(K, T)> = HashTable::with_capacity(records.len());
+            for record in records {
+                let k = key(&record);
+                table.insert_unique(hash_key(&k), (k, record), |e| hash_key(&e.0));
+            }
+            return HashIndex { layout: Layout::Unique(table) };
+        }
         // Group starts, then each record's destination (stable within a group).
         let mut starts = Vec::with_capacity(sizes.len());
         let mut offset = 0;
@@ -93,7 +111,7 @@ impl<K: Hash + Eq, T> HashIndex<K, T> {
                 destination.swap(i, j);
             }
         }
-        HashIndex { ranges, records }
+        HashIndex { layout: Layout::Grouped { ranges, records } }
     }
 
     /// The records stored under `key`, in insertion order.
@@ -103,30 +121,42 @@ impl<K: Hash + Eq, T> HashIndex<K, T> {
 
     /// The records stored under `key`, in insertion order, as a slice.
     pub fn get_slice(&self, key: &K) -> &[T] {
-        match self.ranges.find(hash_key(key), |e| e.0 == *key) {
-            Some(&(_, start, end)) => &self.records[start..end],
-            None => &[],
+        let h = hash_key(key);
+        match &self.layout {
+            Layout::Unique(table) => {
+                table.find(h, |e| e.0 == *key).map_or(&[], |e| std::slice::from_ref(&e.1))
+            }
+            Layout::Grouped { ranges, records } => match ranges.find(h, |e| e.0 == *key) {
+                Some(&(_, start, end)) => &records[start..end],
+                None => &[],
+            },
         }
     }
 
     /// True if some record has this key.
     pub fn contains_key(&self, key: &K) -> bool {
-        self.ranges.find(hash_key(key), |e| e.0 == *key).is_some()
+        !self.get_slice(key).is_empty()
     }
 
     /// The number of records.
     pub fn len(&self) -> usize {
-        self.records.len()
+        match &self.layout {
+            Layout::Unique(table) => table.len(),
+            Layout::Grouped { records, .. } => records.len(),
+        }
     }
 
     /// True if the index holds no record.
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len() == 0
     }
 
     /// The number of distinct keys.
     pub fn key_count(&self) -> usize {
-        self.ranges.len()
+        match &self.layout {
+            Layout::Unique(table) => table.len(),
+            Layout::Grouped { ranges, .. } => ranges.len(),
+        }
     }
 }
 
@@ -393,5 +423,34 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
         let index = Rc::clone(&index.inner);
         let pairs = probe(index, local, key, false);
         Ok(DataSet::from_iter(worker, pairs.filter_map(|(v, t)| Some((t, v?)))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HashIndex;
+
+    #[test]
+    fn unique_keys_index_each_record_once() {
+        let index = HashIndex::build((0u64..100).map(|i| (i * 7, i)).collect(), |r| r.0);
+        assert_eq!((index.len(), index.key_count()), (100, 100));
+        assert_eq!(index.get_slice(&21), &[(21, 3)]);
+        assert!(index.get_slice(&22).is_empty());
+        assert!(index.contains_key(&693) && !index.contains_key(&700));
+    }
+
+    #[test]
+    fn repeated_keys_keep_their_records_together_in_insertion_order() {
+        let records: Vec<(u64, u64)> = (0u64..100).map(|i| (i % 7, i)).collect();
+        let index = HashIndex::build(records, |r| r.0);
+        assert_eq!((index.len(), index.key_count()), (100, 7));
+        for k in 0..7 {
+            let expected: Vec<(u64, u64)> = (0..100).filter(|i| i % 7 == k).map(|i| (k, i)).collect();
+            assert_eq!(index.get_slice(&k), expected.as_slice());
+            assert_eq!(index.get(&k).count(), expected.len());
+        }
+        assert!(index.get_slice(&7).is_empty());
+        let empty: HashIndex<u64, u64> = HashIndex::build(Vec::new(), |r| *r);
+        assert!(empty.is_empty() && empty.get_slice(&0).is_empty());
     }
 }
