@@ -4,4 +4,5 @@ mod allocations;
 mod config;
 mod errors;
 mod iterations;
+mod layering;
 mod operators;
