@@ -23,7 +23,8 @@ fn internal_dependencies(manifest: &str) -> Vec<String> {
     for line in manifest.lines().map(str::trim) {
         if line.starts_with('[') {
             section = line.trim_matches(|c| c == '[' || c == ']').to_string();
-        } else if (section == "dependencies" || section == "build-dependencies") && line.starts_with("eddy-") {
+        } else if (section == "dependencies" || section == "build-dependencies") && line.starts_with("eddy-")
+        {
             let name: String = line.chars().take_while(|c| c.is_alphanumeric() || *c == '-').collect();
             found.push(name.trim_end_matches('.').to_string());
         }
@@ -42,7 +43,8 @@ fn dependencies_point_down_the_layers() {
         let name = format!("eddy-{dir}");
         let own = layer(&name).unwrap();
         for dependency in internal_dependencies(&manifest) {
-            let theirs = layer(&dependency).unwrap_or_else(|| panic!("{name} depends on unknown crate {dependency}"));
+            let theirs =
+                layer(&dependency).unwrap_or_else(|| panic!("{name} depends on unknown crate {dependency}"));
             assert!(theirs < own, "{name} (layer {own}) must not depend on {dependency} (layer {theirs})");
             if name == "eddy-datasets" {
                 assert_eq!(dependency, "eddy-core", "eddy-datasets may depend on eddy-core only");
