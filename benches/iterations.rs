@@ -131,7 +131,8 @@ fn fixed_workset(solution_size: u64, workset_size: u64, supersteps: u32) -> Dura
     rt.execute(|worker| {
         let solution = worker.generate(solution_size, |k| (k, 0u64));
         let stride = solution_size / workset_size;
-        let workset = worker.generate(workset_size, move |i| i * stride);
+        // Partitioned by key, so that every key is looked up on the worker that owns it.
+        let workset = worker.generate(workset_size, move |i| i * stride).partition_by_hash(|k| *k)?;
         let (_, summary) = Iteration::new(supersteps).delta(
             solution,
             |s: &(u64, u64)| s.0,

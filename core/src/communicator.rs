@@ -29,15 +29,22 @@ pub trait Payload: Send {
     fn encode(&self) -> Result<Vec<u8>>;
     /// Converts into `Any` for a typed downcast on the receiving side.
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
+
+    /// The payload's type, for error messages.
+    fn type_name(&self) -> &'static str;
 }
 
 impl<T: Data> Payload for Vec<T> {
     fn encode(&self) -> Result<Vec<u8>> {
-        postcard::to_stdvec(self).map_err(|e| Error::Serialization(e.to_string()))
+        Ok(postcard::to_stdvec(self)?)
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
         self
+    }
+
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<Vec<T>>()
     }
 }
 
@@ -67,18 +74,19 @@ impl Batch {
     ///
     /// # Errors
     /// [`Error::Serialization`] for bytes that do not decode as `Vec<T>`;
-    /// [`Error::Internal`] for a local batch of another type (workers out of step).
-    pub fn decode<T: Data>(self) -> Result<Vec<T>> {
+    /// [`Error::OutOfStep`] for a local batch of another type (the workers ran different
+    /// exchanges); `receiver` names the decoding worker in that error.
+    pub fn decode<T: Data>(self, receiver: usize) -> Result<Vec<T>> {
         match self {
-            Batch::Local(payload) => payload.into_any().downcast::<Vec<T>>().map(|b| *b).map_err(|_| {
-                Error::Internal(format!(
-                    "received a batch of another record type than {}",
-                    std::any::type_name::<T>()
-                ))
-            }),
-            Batch::Encoded(bytes) => {
-                postcard::from_bytes(&bytes).map_err(|e| Error::Serialization(e.to_string()))
+            Batch::Local(payload) => {
+                let found = payload.type_name();
+                payload.into_any().downcast::<Vec<T>>().map(|b| *b).map_err(|_| Error::OutOfStep {
+                    worker: receiver,
+                    expected: std::any::type_name::<T>(),
+                    found: format!("a batch of {found}"),
+                })
             }
+            Batch::Encoded(bytes) => Ok(postcard::from_bytes(&bytes)?),
         }
     }
 }
@@ -164,18 +172,19 @@ mod tests {
     #[test]
     fn local_and_encoded_batches_decode_to_the_same_records() {
         let records = vec![(1u64, "a".to_string()), (2, "bc".to_string())];
-        let local: Vec<(u64, String)> = Batch::new(records.clone()).decode().unwrap();
+        let local: Vec<(u64, String)> = Batch::new(records.clone()).decode(0).unwrap();
         assert_eq!(local, records);
         let bytes = Batch::new(records.clone()).encode().unwrap();
-        let decoded: Vec<(u64, String)> = Batch::Encoded(bytes).decode().unwrap();
+        let decoded: Vec<(u64, String)> = Batch::Encoded(bytes).decode(0).unwrap();
         assert_eq!(decoded, records);
     }
 
     #[test]
     fn wrong_type_and_garbage_are_errors() {
-        let err = Batch::new(vec![1u32]).decode::<String>().unwrap_err();
-        assert!(matches!(err, Error::Internal(_)), "{err}");
-        let err = Batch::Encoded(vec![0xff, 0xff, 0xff]).decode::<String>().unwrap_err();
+        let err = Batch::new(vec![1u32]).decode::<String>(3).unwrap_err();
+        assert!(matches!(err, Error::OutOfStep { worker: 3, .. }), "{err}");
+        assert!(err.to_string().contains("alloc::vec::Vec<u32>"), "{err}");
+        let err = Batch::Encoded(vec![0xff, 0xff, 0xff]).decode::<String>(0).unwrap_err();
         assert!(matches!(err, Error::Serialization(_)), "{err}");
     }
 }

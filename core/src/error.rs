@@ -1,7 +1,7 @@
 //! The error type of eddy-core.
 //!
 //! Errors separate *the caller's mistake* ([`Error::InvalidParameter`]), *a worker's
-//! failure* ([`Error::WorkerPanicked`], [`Error::WorkerFailed`], [`Error::PeerFailed`]) and
+//! failure* ([`Error::WorkerPanicked`], [`Error::PeerFailed`], [`Error::OutOfStep`]) and
 //! *our bug* ([`Error::Internal`]).
 //!
 //! **Note**: when one worker fails, every other worker blocked in an exchange receives
@@ -27,13 +27,19 @@ pub enum Error {
         /// The panic message.
         message: String,
     },
-    /// User code returned an error on one worker.
-    #[error("worker {worker} failed: {message}")]
-    WorkerFailed {
-        /// The worker (partition) index.
+    /// Workers ran different exchanges at the same point: a batch arrived with another
+    /// record type than the receiver expects.
+    #[error(
+        "worker {worker} received {found} where it expected records of type {expected}: \
+         the workers ran different exchanges (every worker must run the same exchanges in the same order)"
+    )]
+    OutOfStep {
+        /// The receiving worker.
         worker: usize,
-        /// The error message.
-        message: String,
+        /// The record type the receiver asked for.
+        expected: &'static str,
+        /// What arrived instead.
+        found: String,
     },
     /// Another worker failed while this one waited for it in an exchange.
     #[error("worker {worker} failed: {reason}")]
@@ -56,7 +62,7 @@ pub enum Error {
     },
     /// A record batch could not be encoded or decoded for the wire.
     #[error("serialization failed: {0}")]
-    Serialization(String),
+    Serialization(#[from] postcard::Error),
     /// A bug in Eddy: a user should never be able to trigger this.
     #[error("internal error (a bug in eddy): {0}")]
     Internal(String),

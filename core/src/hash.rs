@@ -4,8 +4,9 @@
 //! hasher without a random seed ([`rustc_hash::FxHasher`]) followed by a multiplicative
 //! mix, and maps the 64-bit hash onto `0..peers` with a multiply-shift (no modulo bias).
 //!
-//! **Note**: local hash tables use the same hasher; the extra mix keeps the keys of one
-//! partition spread over the table's buckets.
+//! **Note**: local hash tables use the same hasher without the mix; because partitions
+//! are chosen from the *mixed* hash, the keys of one partition still spread over all of a
+//! local table's buckets.
 
 use std::hash::{BuildHasher, Hash};
 

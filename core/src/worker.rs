@@ -77,7 +77,7 @@ impl Worker {
         }
         let batches = outgoing.into_iter().map(Batch::new).collect();
         let received = self.communicator.borrow_mut().exchange(batches)?;
-        received.into_iter().map(Batch::decode).collect()
+        received.into_iter().map(|batch| batch.decode(self.index)).collect()
     }
 
     /// Every worker contributes one value; every worker receives all of them in worker order.

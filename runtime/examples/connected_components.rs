@@ -103,6 +103,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         println!("{vertex}\t{component}");
     }
     let mut components: Vec<u64> = labels.iter().map(|l| l.1).collect();
+    components.sort_unstable();
     components.dedup();
     println!("{} components: {components:?}", components.len());
     Ok(())

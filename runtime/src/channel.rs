@@ -7,14 +7,21 @@
 //! a per-peer queue.
 //!
 //! **Note**: a worker that fails sends `Abort` and a worker that returns sends
-//! `Finished`; a peer waiting for either gets an `Err` instead of blocking forever.
+//! `Finished`; a peer waiting for either gets an `Err` instead of blocking forever, and
+//! every later exchange of that peer fails the same way (a job that catches the error and
+//! carries on cannot fall out of step).
 
 use std::collections::VecDeque;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use eddy_core::{Batch, Communicator, Error, Result};
 
-enum Envelope {
+/// What travels between mailboxes.
+#[derive(Debug)]
+pub struct Envelope(Message);
+
+#[derive(Debug)]
+enum Message {
     Data(usize, Batch),
     Abort(usize, String),
     Finished(usize),
@@ -28,6 +35,45 @@ pub struct ChannelCommunicator {
     pending: Vec<VecDeque<Batch>>,
     finished: Vec<bool>,
     serialize: bool,
+    /// The first failure seen; every later exchange fails with it (no partial rounds).
+    failure: Option<Failure>,
+}
+
+/// Why this worker can no longer exchange.
+#[derive(Debug, Clone)]
+enum Failure {
+    PeerFailed(usize, String),
+    PeerFinished(usize),
+}
+
+impl Failure {
+    fn to_error(&self, waiting: usize) -> Error {
+        match self {
+            Failure::PeerFailed(worker, reason) => {
+                Error::PeerFailed { worker: *worker, reason: reason.clone() }
+            }
+            Failure::PeerFinished(worker) => Error::PeerFinished { worker: *worker, waiting },
+        }
+    }
+}
+
+/// Tells the workers of one job that a worker failed before it could run (for example,
+/// its thread could not be started), so that none of them waits for it.
+#[derive(Debug, Clone)]
+pub struct AbortHandle {
+    index: usize,
+    peers: Vec<Sender<Envelope>>,
+}
+
+impl AbortHandle {
+    /// Sends `Abort` from worker `index` to every other worker.
+    pub fn abort(&self, reason: &str) {
+        for (j, peer) in self.peers.iter().enumerate() {
+            if j != self.index {
+                let _ = peer.send(Envelope(Message::Abort(self.index, reason.to_string())));
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for ChannelCommunicator {
@@ -55,8 +101,14 @@ impl ChannelCommunicator {
                 pending: (0..parallelism).map(|_| VecDeque::new()).collect(),
                 finished: vec![false; parallelism],
                 serialize,
+                failure: None,
             })
             .collect()
+    }
+
+    /// A handle that can abort the job in this worker's name, usable before it starts.
+    pub fn abort_handle(&self) -> AbortHandle {
+        AbortHandle { index: self.index, peers: self.peers.clone() }
     }
 
     fn send_all(&self, make: impl Fn() -> Envelope) {
@@ -80,6 +132,9 @@ impl Communicator for ChannelCommunicator {
 
     fn exchange(&mut self, outgoing: Vec<Batch>) -> Result<Vec<Batch>> {
         let peers = self.peers.len();
+        if let Some(failure) = &self.failure {
+            return Err(failure.to_error(self.index));
+        }
         if outgoing.len() != peers {
             return Err(Error::Internal(format!("{} batches for {peers} workers", outgoing.len())));
         }
@@ -91,29 +146,36 @@ impl Communicator for ChannelCommunicator {
             let batch = if self.serialize { Batch::Encoded(batch.encode()?) } else { batch };
             // A closed mailbox means that peer's thread has ended — after it sent us its
             // `Finished` or `Abort`, which the receive loop below turns into the error.
-            let _ = self.peers[j].send(Envelope::Data(self.index, batch));
+            let _ = self.peers[j].send(Envelope(Message::Data(self.index, batch)));
         }
         while let Some(missing) = (0..peers).find(|&j| self.pending[j].is_empty()) {
             if self.finished[missing] {
-                return Err(Error::PeerFinished { worker: missing, waiting: self.index });
+                self.failure = Some(Failure::PeerFinished(missing));
+                break;
             }
             match self.mailbox.recv() {
-                Ok(Envelope::Data(from, batch)) => self.pending[from].push_back(batch),
-                Ok(Envelope::Abort(from, reason)) => return Err(Error::PeerFailed { worker: from, reason }),
-                Ok(Envelope::Finished(from)) => self.finished[from] = true,
+                Ok(Envelope(Message::Data(from, batch))) => self.pending[from].push_back(batch),
+                Ok(Envelope(Message::Abort(from, reason))) => {
+                    self.failure = Some(Failure::PeerFailed(from, reason));
+                    break;
+                }
+                Ok(Envelope(Message::Finished(from))) => self.finished[from] = true,
                 Err(_) => return Err(Error::Internal("every sender of a mailbox is gone".into())),
             }
+        }
+        if let Some(failure) = &self.failure {
+            return Err(failure.to_error(self.index));
         }
         Ok(self.pending.iter_mut().map(|q| q.pop_front().expect("checked non-empty")).collect())
     }
 
     fn abort(&mut self, reason: &str) {
         let index = self.index;
-        self.send_all(|| Envelope::Abort(index, reason.to_string()));
+        self.send_all(|| Envelope(Message::Abort(index, reason.to_string())));
     }
 
     fn finish(&mut self) {
         let index = self.index;
-        self.send_all(|| Envelope::Finished(index));
+        self.send_all(|| Envelope(Message::Finished(index)));
     }
 }

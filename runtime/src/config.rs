@@ -6,6 +6,9 @@
 
 use eddy_core::{Error, Result};
 
+/// The most worker threads a local job may have (each pair of workers shares a channel).
+pub const MAX_LOCAL_PARALLELISM: usize = 1024;
+
 /// How a job is executed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuntimeConfig {
@@ -58,6 +61,15 @@ impl RuntimeConfig {
                 reason: "must be at least 1 (it is the number of workers and partitions)".into(),
             });
         }
+        if self.parallelism > MAX_LOCAL_PARALLELISM {
+            return Err(Error::InvalidParameter {
+                name: "parallelism",
+                reason: format!(
+                    "{} worker threads is more than the local runtime's limit of {MAX_LOCAL_PARALLELISM}",
+                    self.parallelism
+                ),
+            });
+        }
         Ok(())
     }
 }
@@ -99,5 +111,7 @@ mod tests {
         let err = RuntimeConfig::default().with_parallelism(0).validate().unwrap_err();
         assert!(err.to_string().contains("parallelism"), "{err}");
         assert!(RuntimeConfig::default().validate().is_ok());
+        let err = RuntimeConfig::default().with_parallelism(100_000).validate().unwrap_err().to_string();
+        assert!(err.contains("limit of 1024"), "{err}");
     }
 }

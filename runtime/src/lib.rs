@@ -19,6 +19,6 @@ pub mod channel;
 pub mod config;
 pub mod local;
 
-pub use channel::ChannelCommunicator;
+pub use channel::{AbortHandle, ChannelCommunicator};
 pub use config::RuntimeConfig;
 pub use local::{LocalRuntime, example};

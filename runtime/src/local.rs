@@ -74,7 +74,7 @@ impl LocalRuntime {
     ///
     /// # Errors
     /// The first root-cause failure: an error returned by the job on some worker
-    /// ([`Error::WorkerFailed`] keeps its message, core errors are returned as they are)
+    /// (returned as it is)
     /// or a panic ([`Error::WorkerPanicked`] with the panic message).
     pub fn execute<R, F>(&self, job: F) -> Result<Vec<R>>
     where
@@ -90,19 +90,25 @@ impl LocalRuntime {
                     let job = &job;
                     let listener = self.listener.clone();
                     let index = communicator.index();
+                    let abort = communicator.abort_handle();
                     std::thread::Builder::new()
                         .name(format!("eddy-worker-{index}"))
                         .spawn_scoped(scope, move || run_worker(communicator, listener, job))
+                        .map_err(|e| {
+                            // Tell the workers already running not to wait for this one.
+                            let reason = format!("cannot start worker thread {index}: {e}");
+                            abort.abort(&reason);
+                            Error::Internal(reason)
+                        })
                 })
                 .collect();
             handles
                 .into_iter()
                 .enumerate()
-                .map(|(index, handle)| match handle {
-                    Ok(handle) => handle.join().unwrap_or_else(|payload| {
+                .map(|(index, handle)| {
+                    handle?.join().unwrap_or_else(|payload| {
                         Err(Error::WorkerPanicked { worker: index, message: panic_message(payload.as_ref()) })
-                    }),
-                    Err(e) => Err(Error::Internal(format!("cannot start worker thread {index}: {e}"))),
+                    })
                 })
                 .collect()
         });

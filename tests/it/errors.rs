@@ -112,3 +112,70 @@ fn a_worker_that_skips_an_exchange_is_reported_not_awaited() {
     assert!(matches!(err, Error::PeerFinished { worker: 0, waiting: 1 }), "{err:?}");
     assert!(err.to_string().contains("every worker must run the same exchanges"), "{err}");
 }
+
+#[test]
+fn a_job_that_carries_on_after_a_failed_exchange_gets_the_error_again() {
+    // Worker 0 fails; worker 1 swallows the first error and tries two more exchanges:
+    // both fail at once with the same cause instead of waiting forever.
+    let outcomes = LocalRuntime::with_parallelism(2).unwrap().execute(|w| {
+        if w.index() == 0 {
+            return Err(Error::InvalidParameter { name: "input", reason: "rejected".into() });
+        }
+        let first = w.generate(10, |i| i).count();
+        let second = w.generate(10, |i| i).count();
+        let third = w.barrier();
+        Ok((first.is_err(), second.unwrap_err().to_string(), third.is_err()))
+    });
+    assert_eq!(outcomes.unwrap_err().to_string(), "invalid parameter input: rejected");
+    let seen = std::sync::Mutex::new(None);
+    let _ = LocalRuntime::with_parallelism(2).unwrap().execute(|w| {
+        if w.index() == 0 {
+            return Err(Error::InvalidParameter { name: "input", reason: "rejected".into() });
+        }
+        let first = w.generate(10, |i| i).count().is_err();
+        let second = w.generate(10, |i| i).count().unwrap_err().to_string();
+        *seen.lock().unwrap() = Some((first, second));
+        Ok(())
+    });
+    let (first, second) = seen.into_inner().unwrap().unwrap();
+    assert!(first);
+    assert_eq!(second, "worker 0 failed: invalid parameter input: rejected");
+}
+
+#[test]
+fn workers_running_different_exchanges_get_an_out_of_step_error() {
+    let err = execute(2, |w| {
+        if w.index() == 0 {
+            w.generate(4, |i| i).count()
+        } else {
+            w.generate(4, |i| i.to_string()).collect().map(|v| v.len() as u64)
+        }
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::OutOfStep { .. }), "{err:?}");
+    assert!(err.to_string().contains("the workers ran different exchanges"), "{err}");
+}
+
+#[test]
+fn a_solution_set_lookup_of_a_foreign_key_fails_loudly() {
+    let err = execute(2, |w| {
+        // The workset is not partitioned by key: some lookups land on the wrong worker.
+        let solution = w.generate(100, |k| (k, 0u64));
+        let workset = w.generate(100, |k| k);
+        solution
+            .iterate_delta(
+                |s| s.0,
+                workset,
+                3,
+                |step, keys| {
+                    let set = step.solution_set().clone();
+                    let delta = keys.flat_map(move |k| set.get(&k)).cache();
+                    Ok((delta.dataset(), delta.dataset().map(|s| s.0)))
+                },
+            )?
+            .count()
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::WorkerPanicked { .. }), "{err:?}");
+    assert!(err.to_string().contains("partition the workset by the solution-set key first"), "{err}");
+}

@@ -31,25 +31,43 @@ use crate::hash::{FxHashMap, partition_of};
 #[derive(Debug)]
 pub struct SolutionSet<K, S> {
     index: Rc<RefCell<FxHashMap<K, S>>>,
+    worker: usize,
+    peers: usize,
 }
 
 impl<K, S> Clone for SolutionSet<K, S> {
     fn clone(&self) -> Self {
-        SolutionSet { index: Rc::clone(&self.index) }
+        SolutionSet { index: Rc::clone(&self.index), worker: self.worker, peers: self.peers }
     }
 }
 
 impl<K: Hash + Eq, S> SolutionSet<K, S> {
-    /// A copy of the record stored under `key`, if this worker owns one.
+    /// A copy of the record stored under `key`.
+    ///
+    /// # Panics
+    /// If `key` belongs to another worker: look keys up where they live — after
+    /// [`DataSet::join_solution_set`], `partition_by_hash`, or a keyed operator on the same
+    /// key — never from a workset that was not partitioned by key (a silent `None` would
+    /// give wrong results).
     pub fn get(&self, key: &K) -> Option<S>
     where
         S: Clone,
     {
-        self.index.borrow().get(key).cloned()
+        self.with(key, |s| s.cloned())
     }
 
     /// Calls `f` with the record stored under `key` (if any) without copying it.
+    ///
+    /// # Panics
+    /// If `key` belongs to another worker, as [`SolutionSet::get`].
     pub fn with<R>(&self, key: &K, f: impl FnOnce(Option<&S>) -> R) -> R {
+        let owner = partition_of(key, self.peers);
+        assert!(
+            owner == self.worker,
+            "solution-set lookup on worker {} of a key owned by worker {owner}: partition the \
+             workset by the solution-set key first (join_solution_set does)",
+            self.worker
+        );
         f(self.index.borrow().get(key))
     }
 
@@ -118,7 +136,7 @@ impl<A: Aggregator> Iteration<A> {
         for record in solution.partition_by_hash(&key)?.iter {
             index.insert(key(&record), record);
         }
-        let solution = SolutionSet { index: Rc::new(RefCell::new(index)) };
+        let solution = SolutionSet { index: Rc::new(RefCell::new(index)), worker: worker.index(), peers };
         let mut workset: Vec<W> = workset.collect_partition();
         let mut workset_size = worker.all_reduce(workset.len() as u64, |a, b| a + b)?;
         let mut previous: Option<A> = None;
@@ -178,14 +196,15 @@ impl<'w, S: Data> DataSet<'w, S> {
     ///
     /// # Example
     /// Count down: the workset holds the keys still above zero; the delta decrements them.
+    /// `join_solution_set` brings each workset key to the worker that owns it.
     /// ```
     /// let mut left = eddy_core::run_single(|w| {
     ///     let solution = w.from_slice(&[(1u32, 2u32), (2, 0), (3, 5)]);
     ///     let workset = w.from_slice(&[1u32, 3]);
     ///     solution
     ///         .iterate_delta(|s| s.0, workset, 3, |step, keys| {
-    ///             let set = step.solution_set().clone();
-    ///             let delta = keys.flat_map(move |k| set.get(&k)).map(|(k, n)| (k, n - 1)).cache();
+    ///             let found = keys.join_solution_set(step.solution_set(), |k| *k)?;
+    ///             let delta = found.map(|(_, (k, n))| (k, n - 1)).cache();
     ///             let next = delta.dataset().filter(|s| s.1 > 0).map(|s| s.0);
     ///             Ok((delta.dataset(), next))
     ///         })?

@@ -50,14 +50,19 @@ impl Iteration<()> {
     pub fn new(max_iterations: u32) -> Self {
         Iteration { max_iterations, criterion: None }
     }
+
+    /// Uses aggregator type `B` (e.g. `Sum<f64>` or `(Sum<f64>, Count)`). A criterion set
+    /// before is kept (it cannot look at an aggregate).
+    pub fn aggregate<B: Aggregator>(self) -> Iteration<B> {
+        let criterion: Option<Criterion<B>> = match self.criterion {
+            Some(before) => Some(Box::new(move |_: &B| before(&()))),
+            None => None,
+        };
+        Iteration { max_iterations: self.max_iterations, criterion }
+    }
 }
 
 impl<A: Aggregator> Iteration<A> {
-    /// Uses aggregator type `B` (e.g. `Sum<f64>` or `(Sum<f64>, Count)`).
-    pub fn aggregate<B: Aggregator>(self) -> Iteration<B> {
-        Iteration { max_iterations: self.max_iterations, criterion: None }
-    }
-
     /// Ends the iteration after the first superstep whose all-reduced aggregate satisfies
     /// `criterion`.
     pub fn converge_when(mut self, criterion: impl Fn(&A) -> bool + 'static) -> Self {
