@@ -185,13 +185,16 @@ const PROBE_BATCH: usize = 1024;
 
 /// Streams probe records through a hash index, yielding `(build match, probe record)`;
 /// in outer mode a probe record without match comes out once as `(None, record)`.
-/// Lookups run in batches in a tight loop, and the consumer drains the batch's output.
+/// Lookups run in batches in a tight loop and the consumer drains the batch's output; a
+/// batch holds at most `PROBE_BATCH` pairs, however many matches a hot key has.
 struct Probe<K, B, P, F> {
     index: Rc<HashIndex<K, B>>,
     probe: std::vec::IntoIter<P>,
     key: F,
     outer: bool,
     out: VecDeque<(Option<B>, P)>,
+    /// A probe record whose matches did not all fit in the last batch, and the next one.
+    current: Option<(P, usize)>,
 }
 
 impl<K, B, P, F> Probe<K, B, P, F>
@@ -202,17 +205,32 @@ where
     F: Fn(&P) -> K,
 {
     fn refill(&mut self) {
-        for p in self.probe.by_ref().take(PROBE_BATCH) {
-            match self.index.get_slice(&(self.key)(&p)) {
-                [] if self.outer => self.out.push_back((None, p)),
-                [] => {}
-                [only] => self.out.push_back((Some(only.clone()), p)),
-                [first @ .., last] => {
-                    for b in first {
-                        self.out.push_back((Some(b.clone()), p.clone()));
-                    }
-                    self.out.push_back((Some(last.clone()), p));
+        while self.out.len() < PROBE_BATCH {
+            let (p, offset) = match self.current.take() {
+                Some(resumed) => resumed,
+                None => match self.probe.next() {
+                    Some(p) => (p, 0),
+                    None => return,
+                },
+            };
+            let matches = self.index.get_slice(&(self.key)(&p));
+            if matches.is_empty() {
+                if self.outer {
+                    self.out.push_back((None, p));
                 }
+                continue;
+            }
+            let end = matches.len().min(offset + (PROBE_BATCH - self.out.len()));
+            for b in &matches[offset..end - 1] {
+                self.out.push_back((Some(b.clone()), p.clone()));
+            }
+            let last = Some(matches[end - 1].clone());
+            if end == matches.len() {
+                // The last match takes the probe record itself.
+                self.out.push_back((last, p));
+            } else {
+                self.out.push_back((last, p.clone()));
+                self.current = Some((p, end));
             }
         }
     }
@@ -227,10 +245,7 @@ where
 {
     type Item = (Option<B>, P);
     fn next(&mut self) -> Option<(Option<B>, P)> {
-        while self.out.is_empty() {
-            if self.probe.len() == 0 {
-                return None;
-            }
+        if self.out.is_empty() {
             self.refill();
         }
         self.out.pop_front()
@@ -238,7 +253,14 @@ where
 }
 
 fn probe<K, B, P, F>(index: Rc<HashIndex<K, B>>, records: Vec<P>, key: F, outer: bool) -> Probe<K, B, P, F> {
-    Probe { index, probe: records.into_iter(), key, outer, out: VecDeque::with_capacity(PROBE_BATCH) }
+    Probe {
+        index,
+        probe: records.into_iter(),
+        key,
+        outer,
+        out: VecDeque::with_capacity(PROBE_BATCH),
+        current: None,
+    }
 }
 
 impl<'w, T: Data + Clone> DataSet<'w, T> {
@@ -429,6 +451,28 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
 #[cfg(test)]
 mod tests {
     use super::HashIndex;
+
+    #[test]
+    fn a_hot_key_is_probed_in_bounded_batches() {
+        use std::rc::Rc;
+        // 5000 build records under key 0 and 3 probe records with key 0, plus misses.
+        let build: Vec<(u64, u64)> = (0..5000).map(|i| (0, i)).collect();
+        let index = Rc::new(HashIndex::build(build, |r| r.0));
+        let probes: Vec<(u64, char)> = vec![(0, 'a'), (1, 'x'), (0, 'b'), (0, 'c')];
+        let mut pairs = super::probe(Rc::clone(&index), probes.clone(), |p: &(u64, char)| p.0, true);
+        let mut seen = Vec::new();
+        while let Some(pair) = pairs.next() {
+            assert!(pairs.out.len() <= super::PROBE_BATCH);
+            seen.push(pair);
+        }
+        assert_eq!(seen.len(), 3 * 5000 + 1);
+        assert_eq!(seen[5000], (None, (1, 'x')));
+        for (i, tag) in ['a', 'b', 'c'].into_iter().enumerate() {
+            let offset = if i == 0 { 0 } else { 5001 + (i - 1) * 5000 };
+            let expected: Vec<_> = (0..5000).map(|j| (Some((0, j)), (0, tag))).collect();
+            assert_eq!(&seen[offset..offset + 5000], expected.as_slice(), "probe record {tag}");
+        }
+    }
 
     #[test]
     fn unique_keys_index_each_record_once() {
