@@ -81,6 +81,10 @@ impl Worker {
     }
 
     /// Every worker contributes one value; every worker receives all of them in worker order.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn all_gather<T: Data + Clone>(&self, value: T) -> Result<Vec<T>> {
         let outgoing = (0..self.peers).map(|_| vec![value.clone()]).collect();
         let received = self.all_to_all(outgoing)?;
@@ -92,6 +96,10 @@ impl Worker {
 
     /// Combines one value per worker with `combine`, folding in worker order so that every
     /// worker obtains the identical result (bit for bit, also for floats).
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn all_reduce<T: Data + Clone>(&self, value: T, combine: impl Fn(T, T) -> T) -> Result<T> {
         let mut values = self.all_gather(value)?.into_iter();
         let first = values.next().ok_or_else(|| Error::Internal("all-reduce over no workers".into()))?;
@@ -99,6 +107,10 @@ impl Worker {
     }
 
     /// Waits until every worker reaches this point.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn barrier(&self) -> Result<()> {
         self.all_gather(()).map(|_| ())
     }

@@ -69,6 +69,10 @@ impl<'w, T: Data> DataSet<'w, T> {
 
     /// Redistributes the records so that every worker holds an equal contiguous share
     /// (sizes differ by at most one); the global order (worker by worker) is kept.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn rebalance(self) -> Result<DataSet<'w, T>> {
         let worker = self.worker;
         let peers = worker.parallelism();
@@ -89,6 +93,10 @@ impl<'w, T: Data> DataSet<'w, T> {
     }
 
     /// Replicates the whole dataset on every worker, in worker order.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn broadcast(self) -> Result<Broadcast<T>>
     where
         T: Clone,
@@ -98,6 +106,10 @@ impl<'w, T: Data> DataSet<'w, T> {
 
     /// Returns all records of all partitions, in worker order, on every worker.
     /// Meant for small results.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn collect(self) -> Result<Vec<T>>
     where
         T: Clone,

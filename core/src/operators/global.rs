@@ -13,6 +13,10 @@ use crate::dataset::DataSet;
 
 impl<T: 'static> DataSet<'_, T> {
     /// The number of records in all partitions.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn count(self) -> Result<u64> {
         let worker = self.worker;
         let local = self.iter.count() as u64;
@@ -21,6 +25,10 @@ impl<T: 'static> DataSet<'_, T> {
 
     /// Folds every partition with `fold` from `zero`, then combines the partial results
     /// with `combine` in worker order.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn aggregate<A: Data + Clone>(
         self,
         zero: A,
@@ -35,6 +43,10 @@ impl<T: 'static> DataSet<'_, T> {
 
 impl<T: Data + Clone> DataSet<'_, T> {
     /// Reduces all records with an associative `f`; `None` for an empty dataset.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn reduce(self, f: impl Fn(T, T) -> T) -> Result<Option<T>> {
         let worker = self.worker;
         let local = self.iter.reduce(&f);

@@ -266,6 +266,10 @@ fn probe<K, B, P, F>(index: Rc<HashIndex<K, B>>, records: Vec<P>, key: F, outer:
 impl<'w, T: Data + Clone> DataSet<'w, T> {
     /// Inner equi-join: every pair `(l, r)` with `left_key(l) == right_key(r)`.
     ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
+    ///
     /// # Example
     /// ```
     /// let mut pairs = eddy_core::run_single(|w| {
@@ -295,6 +299,10 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
     }
 
     /// Inner equi-join with an explicit distribution strategy.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn join_with_hint<R, K>(
         self,
         other: DataSet<'w, R>,
@@ -331,6 +339,10 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
     /// Left outer equi-join: every left record with each matching right record, or with
     /// `None` when nothing matches.
     ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
+    ///
     /// # Example
     /// ```
     /// let mut pairs = eddy_core::run_single(|w| {
@@ -360,6 +372,10 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
     }
 
     /// Calls `f(key, left records, right records)` once per key present on either side.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn co_group<R, K, U, I>(
         self,
         other: DataSet<'w, R>,
@@ -410,6 +426,10 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
     }
 
     /// Cartesian product with a small dataset that is replicated on every worker.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn cross<R: Data + Clone>(self, small: DataSet<'w, R>) -> Result<DataSet<'w, (T, R)>> {
         let worker = self.worker;
         let replicated = Rc::new(small.collect()?);
@@ -424,6 +444,10 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
 
     /// Partitions the dataset by `key` and indexes it — once, for use in every superstep
     /// of an iteration (loop-invariant input).
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn index_by<K: Hash + Eq>(self, key: impl Fn(&T) -> K) -> Result<Index<K, T>> {
         let local = self.hash_exchange(&key)?;
         Ok(Index { inner: Rc::new(HashIndex::build(local, key)) })
@@ -431,6 +455,10 @@ impl<'w, T: Data + Clone> DataSet<'w, T> {
 
     /// Joins with an [`Index`] built by [`DataSet::index_by`]: partitions this dataset by
     /// `key` (the index's partitioning) and pairs each record with every indexed match.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn join_index<K, V>(
         self,
         index: &Index<K, V>,

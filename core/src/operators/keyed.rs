@@ -26,7 +26,7 @@ use hashbrown::hash_table;
 use crate::Result;
 use crate::communicator::Data;
 use crate::dataset::DataSet;
-use crate::hash::{FxHashMap, FxHashSet, hash_key, partition_of, partition_of_hash};
+use crate::hash::{FxHashMap, hash_key, partition_of, partition_of_hash};
 
 /// Byte budget of the pre-exchange combiner's table.
 const COMBINER_BYTES: usize = 1 << 20;
@@ -113,6 +113,21 @@ fn upsert<T, K: Hash + Eq, M: Merge<T>>(
     }
 }
 
+/// The first occurrence of every distinct record, in order: the table holds indices into
+/// the output, so records are neither cloned nor hashed twice.
+fn first_occurrences<T: Hash + Eq>(records: impl Iterator<Item = T>) -> Vec<T> {
+    let mut unique: Vec<T> = Vec::new();
+    let mut seen: HashTable<usize> = HashTable::new();
+    for record in records {
+        let h = hash_key(&record);
+        if let hash_table::Entry::Vacant(slot) = seen.entry(h, |&i| unique[i] == record, |&i| hash_key(&unique[i])) {
+            slot.insert(unique.len());
+            unique.push(record);
+        }
+    }
+    unique
+}
+
 /// Combines locally (bounded), exchanges by key, combines at the owner.
 fn reduce_keyed<'w, T, K, M>(data: DataSet<'w, T>, key: impl Fn(&T) -> K, merge: M) -> Result<DataSet<'w, T>>
 where
@@ -168,6 +183,10 @@ impl<'w, T: Data> DataSet<'w, T> {
     /// Reduces the records of each key with the associative `f`; one record per key,
     /// left on the worker that owns the key ([`crate::hash::partition_of`]).
     ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
+    ///
     /// # Example
     /// ```
     /// let mut counts = eddy_core::run_single(|w| {
@@ -190,6 +209,10 @@ impl<'w, T: Data> DataSet<'w, T> {
 
     /// Like [`DataSet::reduce_by_key`] with an in-place combine: `f(&mut acc, record)`.
     ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
+    ///
     /// # Example
     /// ```
     /// let total = eddy_core::run_single(|w| {
@@ -208,32 +231,26 @@ impl<'w, T: Data> DataSet<'w, T> {
 
     /// Removes duplicate records (deduplicating locally before the exchange). The first
     /// occurrence on each worker is kept, in order.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn distinct(self) -> Result<DataSet<'w, T>>
     where
-        T: Hash + Eq + Clone,
+        T: Hash + Eq,
     {
         let worker = self.worker;
         let peers = worker.parallelism();
-        let mut seen: FxHashSet<T> = FxHashSet::default();
-        let mut buckets: Vec<Vec<T>> = (0..peers).map(|_| Vec::new()).collect();
-        for record in self.iter {
-            if !seen.contains(&record) {
-                buckets[partition_of(&record, peers)].push(record.clone());
-                seen.insert(record);
-            }
-        }
+        let unique = first_occurrences(self.iter);
         if peers == 1 {
-            return Ok(DataSet::from_iter(worker, buckets.pop().unwrap_or_default()));
+            return Ok(DataSet::from_iter(worker, unique));
         }
-        drop(seen);
+        let mut buckets: Vec<Vec<T>> = (0..peers).map(|_| Vec::new()).collect();
+        for record in unique {
+            buckets[partition_of(&record, peers)].push(record);
+        }
         let received = worker.all_to_all(buckets)?;
-        let mut seen: FxHashSet<T> = FxHashSet::default();
-        let unique: Vec<T> = received
-            .into_iter()
-            .flatten()
-            .filter(|r| if seen.contains(r) { false } else { seen.insert(r.clone()) })
-            .collect();
-        Ok(DataSet::from_iter(worker, unique))
+        Ok(DataSet::from_iter(worker, first_occurrences(received.into_iter().flatten())))
     }
 
     /// Groups the records by `key` for a group-wise operation.
@@ -256,6 +273,10 @@ pub struct Grouped<'w, T, F> {
 impl<'w, T: Data, F> Grouped<'w, T, F> {
     /// Calls `f(key, records)` once per key with all records of the key (in arrival order:
     /// worker by worker) and emits what it returns.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     ///
     /// # Example
     /// ```
@@ -304,6 +325,10 @@ impl<'w, T: Data, F> Grouped<'w, T, F> {
     }
 
     /// Reduces each group with an associative `f`, combining before the exchange.
+    ///
+    /// # Errors
+    /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
+    /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn reduce<K>(self, f: impl Fn(T, T) -> T) -> Result<DataSet<'w, T>>
     where
         K: Hash + Eq + 'w,
