@@ -179,3 +179,28 @@ fn a_solution_set_lookup_of_a_foreign_key_fails_loudly() {
     assert!(matches!(err, Error::WorkerPanicked { .. }), "{err:?}");
     assert!(err.to_string().contains("partition the workset by the solution-set key first"), "{err}");
 }
+
+#[test]
+fn a_reduce_function_that_panics_mid_merge_fails_the_job_cleanly() {
+    // The accumulator is moved out of its table slot for the call; a panic there must
+    // neither double-drop it (heap-owning records make a double free crash the process)
+    // nor hang the other workers.
+    for p in [1, 2, 3] {
+        let err = execute(p, |w| {
+            w.generate(3000, |i| (i % 10, format!("record {i}")))
+                .reduce_by_key(
+                    |r| r.0,
+                    |a, b| {
+                        assert!(a.1.len() < 500, "accumulator of key {} grew too long", a.0);
+                        (a.0, a.1 + &b.1)
+                    },
+                )?
+                .count()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::WorkerPanicked { message, .. } if message.contains("grew too long")),
+            "{err:?}"
+        );
+    }
+}
