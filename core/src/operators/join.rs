@@ -59,7 +59,8 @@ impl<K: Hash + Eq, T> HashIndex<K, T> {
     /// in place (a stable counting sort applied by swaps).
     pub fn build(mut records: Vec<T>, key: impl Fn(&T) -> K) -> Self {
         // Pass 1: a group per distinct key (in first-seen order), its size, each record's group.
-        let mut ranges: HashTable<(K, usize, usize)> = HashTable::new();
+        // Sized for all records up front: growing a table rehashes every key several times.
+        let mut ranges: HashTable<(K, usize, usize)> = HashTable::with_capacity(records.len());
         let mut group_of: Vec<usize> = Vec::with_capacity(records.len());
         let mut sizes: Vec<usize> = Vec::new();
         for record in &records {
