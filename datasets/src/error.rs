@@ -1,0 +1,35 @@
+//! The error type of eddy-datasets.
+//!
+//! **Note**: input errors name the file, the 1-based line number and the offending text,
+//! so that a user can fix the file without a debugger.
+
+use std::path::PathBuf;
+
+/// Errors raised while reading or writing datasets.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A line of an input file is malformed.
+    #[error("{path}:{line}: {reason}: {text:?}")]
+    InvalidInput {
+        /// The file (or the name given to in-memory input).
+        path: PathBuf,
+        /// The 1-based line number.
+        line: u64,
+        /// The offending line, trimmed and shortened to 120 characters.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+}
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
