@@ -61,17 +61,118 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList> {
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for the first malformed line.
+///
+/// # Complexity
+/// One pass over the bytes: a fast path parses the common `digits SEP digits [SEP weight]`
+/// line in place; any other line (comments, odd spacing, errors) goes through the general
+/// line parser, which also words the error.
 pub fn parse_edge_list(bytes: &[u8], path: &Path) -> Result<EdgeList> {
-    let mut edges = EdgeList::default();
-    let mut weighted: Option<bool> = None;
-    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let first = line.iter().position(|b| !is_separator(*b));
-        let Some(start) = first else { continue };
-        if matches!(line[start], b'#' | b'%') {
-            continue;
+    let mut parser = Parser { edges: EdgeList::default(), weighted: None, path };
+    let expected = bytes.len() / 12;
+    parser.edges.src.reserve(expected);
+    parser.edges.dst.reserve(expected);
+    let mut at = 0;
+    let mut index = 0;
+    while at < bytes.len() {
+        let (consumed, fast) = fast_line(&bytes[at..]);
+        let end = match fast {
+            Some((src, dst, weight)) if parser.accepts(weight.is_some()) => {
+                parser.push(src, dst, weight);
+                at + consumed
+            }
+            _ => {
+                let end = bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| at + p);
+                parser.general_line(&bytes[at..end], index)?;
+                end + 1
+            }
+        };
+        at = end;
+        index += 1;
+    }
+    Ok(parser.edges)
+}
+
+/// Parses one line of the common shape `digits SEP digits [SEP weight]` followed by `\n`,
+/// `\r\n` or the end; returns the bytes consumed (line end included) and the edge, or
+/// `None` for any other line.
+#[inline]
+fn fast_line(bytes: &[u8]) -> (usize, Option<(u64, u64, Option<f64>)>) {
+    let mut i = 0;
+    let number = |i: &mut usize| -> Option<u64> {
+        let start = *i;
+        let mut value: u64 = 0;
+        while let Some(&b) = bytes.get(*i) {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            value = value.checked_mul(10)?.checked_add(u64::from(digit))?;
+            *i += 1;
         }
-        let fail = |reason: &str| invalid(path, index, line, reason);
+        (*i > start).then_some(value)
+    };
+    let Some(src) = number(&mut i) else { return (0, None) };
+    if !bytes.get(i).is_some_and(|&b| b == b' ' || b == b'\t' || b == b',') {
+        return (0, None);
+    }
+    i += 1;
+    let Some(dst) = number(&mut i) else { return (0, None) };
+    let mut weight = None;
+    if bytes.get(i).is_some_and(|&b| b == b' ' || b == b'\t' || b == b',') {
+        let start = i + 1;
+        let mut end = start;
+        while bytes.get(end).is_some_and(|&b| !matches!(b, b' ' | b'\t' | b',' | b'\r' | b'\n')) {
+            end += 1;
+        }
+        let parsed = std::str::from_utf8(&bytes[start..end]).ok().and_then(|t| t.parse::<f64>().ok());
+        match parsed {
+            Some(w) if w.is_finite() && end > start => weight = Some(w),
+            _ => return (0, None),
+        }
+        i = end;
+    }
+    match bytes.get(i) {
+        None => (i, Some((src, dst, weight))),
+        Some(b'\n') => (i + 1, Some((src, dst, weight))),
+        Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => (i + 2, Some((src, dst, weight))),
+        Some(_) => (0, None),
+    }
+}
+
+struct Parser<'p> {
+    edges: EdgeList,
+    weighted: Option<bool>,
+    path: &'p Path,
+}
+
+impl Parser<'_> {
+    /// True if an edge with (or without) a weight fits the lines seen so far.
+    fn accepts(&self, has_weight: bool) -> bool {
+        self.weighted.is_none_or(|w| w == has_weight)
+    }
+
+    fn push(&mut self, src: u64, dst: u64, weight: Option<f64>) {
+        if self.weighted.is_none() {
+            self.weighted = Some(weight.is_some());
+            if weight.is_some() {
+                self.edges.weights = Some(Vec::new());
+            }
+        }
+        self.edges.src.push(src);
+        self.edges.dst.push(dst);
+        if let (Some(weights), Some(w)) = (self.edges.weights.as_mut(), weight) {
+            weights.push(w);
+        }
+    }
+
+    /// Any line: blank, comment, unusual spacing, or malformed (the error names it).
+    fn general_line(&mut self, raw: &[u8], index: usize) -> Result<()> {
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let Some(start) = line.iter().position(|b| !is_separator(*b)) else { return Ok(()) };
+        if matches!(line[start], b'#' | b'%') {
+            return Ok(());
+        }
+        let fail = |reason: &str| invalid(self.path, index, line, reason);
         let mut fields = line[start..].split(|b| is_separator(*b)).filter(|f| !f.is_empty());
         let src = parse_id(fields.next(), "source vertex").map_err(|r| fail(&r))?;
         let dst = parse_id(fields.next(), "target vertex").map_err(|r| fail(&r))?;
@@ -79,13 +180,7 @@ pub fn parse_edge_list(bytes: &[u8], path: &Path) -> Result<EdgeList> {
         if fields.next().is_some() {
             return Err(fail("expected `src dst [weight]`, found more than three fields"));
         }
-        match (weighted, weight) {
-            (None, w) => {
-                weighted = Some(w.is_some());
-                if w.is_some() {
-                    edges.weights = Some(Vec::new());
-                }
-            }
+        match (self.weighted, weight) {
             (Some(true), None) => {
                 return Err(fail("this line has no weight but earlier edge lines have one"));
             }
@@ -94,13 +189,9 @@ pub fn parse_edge_list(bytes: &[u8], path: &Path) -> Result<EdgeList> {
             }
             _ => {}
         }
-        edges.src.push(src);
-        edges.dst.push(dst);
-        if let (Some(weights), Some(w)) = (edges.weights.as_mut(), weight) {
-            weights.push(w);
-        }
+        self.push(src, dst, weight);
+        Ok(())
     }
-    Ok(edges)
 }
 
 /// Writes `edges` as `src<TAB>dst[<TAB>weight]` lines (weights printed so that they read
@@ -187,6 +278,19 @@ mod tests {
         assert_eq!(edges.weights, None);
         assert!(parse("").unwrap().is_empty());
         assert_eq!(parse("18446744073709551615 0").unwrap().src, vec![u64::MAX]);
+    }
+
+    #[test]
+    fn fast_and_general_paths_agree() {
+        // Lines the fast path takes and lines it hands over, mixed, with and without weights.
+        let edges = parse("1 2 \n3\t4\r\n  5 6\n7,8\n9 ,10\n# x\n11 12").unwrap();
+        assert_eq!(edges.src, vec![1, 3, 5, 7, 9, 11]);
+        assert_eq!(edges.dst, vec![2, 4, 6, 8, 10, 12]);
+        let weighted = parse("1 2 0.25\r\n3 4 1e3 \n 5 6 -0\n7\t8\t9").unwrap();
+        assert_eq!(weighted.weights, Some(vec![0.25, 1e3, -0.0, 9.0]));
+        assert_eq!(weighted.src, vec![1, 3, 5, 7]);
+        let err = parse("1 2 0.5\n3 4 inf\n").unwrap_err().to_string();
+        assert_eq!(err, "graph.txt:2: the weight inf is not finite: \"3 4 inf\"");
     }
 
     #[test]
