@@ -4,12 +4,13 @@
 //! and Matrix Market headers) and blank lines are skipped; `\r\n` line ends are accepted.
 //! Vertex ids are unsigned 64-bit integers; the optional weight is a finite float. Either
 //! every edge line has a weight or none has. Edges come back column-wise ([`EdgeList`]):
-//! three flat vectors, no allocation per edge.
+//! three flat vectors, no allocation per edge. A path ending in `.gz` is read and written
+//! gzip-compressed.
 //!
 //! **Note**: the writer writes to `FILE.tmp` and renames it when complete, so a failed
 //! write never leaves a partial file under the requested name.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -53,8 +54,18 @@ impl EdgeList {
 /// # Ok::<(), eddy_datasets::Error>(())
 /// ```
 pub fn read_edge_list(path: &Path) -> Result<EdgeList> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let mut bytes = std::fs::read(path).map_err(io)?;
+    if is_gzip(path) {
+        let mut text = Vec::with_capacity(bytes.len() * 4);
+        flate2::read::MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut text).map_err(io)?;
+        bytes = text;
+    }
     parse_edge_list(&bytes, path)
+}
+
+fn is_gzip(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
 /// Parses edge-list text; `path` only names the input in errors.
@@ -203,14 +214,17 @@ pub fn write_edge_list(path: &Path, edges: &EdgeList) -> Result<()> {
     let temporary = temporary_path(path);
     let io = |source| Error::Io { path: path.to_path_buf(), source };
     let written = (|| -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&temporary)?);
-        for i in 0..edges.len() {
-            match &edges.weights {
-                Some(w) => writeln!(out, "{}\t{}\t{:?}", edges.src[i], edges.dst[i], w[i])?,
-                None => writeln!(out, "{}\t{}", edges.src[i], edges.dst[i])?,
-            }
-        }
-        out.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_all()?;
+        let file = std::fs::File::create(&temporary)?;
+        let file = if is_gzip(path) {
+            let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+            write_lines(&mut std::io::BufWriter::new(&mut gz), edges)?;
+            gz.finish()?
+        } else {
+            let mut out = std::io::BufWriter::new(file);
+            write_lines(&mut out, edges)?;
+            out.into_inner().map_err(std::io::IntoInnerError::into_error)?
+        };
+        file.sync_all()?;
         std::fs::rename(&temporary, path)
     })();
     if let Err(e) = written {
@@ -218,6 +232,16 @@ pub fn write_edge_list(path: &Path, edges: &EdgeList) -> Result<()> {
         return Err(io(e));
     }
     Ok(())
+}
+
+fn write_lines(out: &mut impl Write, edges: &EdgeList) -> std::io::Result<()> {
+    for i in 0..edges.len() {
+        match &edges.weights {
+            Some(w) => writeln!(out, "{}\t{}\t{:?}", edges.src[i], edges.dst[i], w[i])?,
+            None => writeln!(out, "{}\t{}", edges.src[i], edges.dst[i])?,
+        }
+    }
+    out.flush()
 }
 
 fn temporary_path(path: &Path) -> PathBuf {
@@ -348,6 +372,14 @@ mod tests {
         write_edge_list(&path, &plain).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "3\t4\n");
         assert!(!dir.join("out.tsv.tmp").exists());
+        let gz = dir.join("out.txt.gz");
+        write_edge_list(&gz, &weighted).unwrap();
+        let raw = std::fs::read(&gz).unwrap();
+        assert_eq!(&raw[..2], &[0x1f, 0x8b], "a gzip header");
+        assert_eq!(read_edge_list(&gz).unwrap(), weighted);
+        std::fs::write(dir.join("bad.gz"), b"1 2\n").unwrap();
+        let err = read_edge_list(&dir.join("bad.gz")).unwrap_err().to_string();
+        assert!(err.contains("bad.gz: "), "{err}");
         let missing_dir = dir.join("no/such/dir/out.tsv");
         assert!(
             write_edge_list(&missing_dir, &plain).unwrap_err().to_string().contains("no/such/dir/out.tsv")
