@@ -43,11 +43,10 @@ impl<A: Aggregator> Iteration<A> {
         let worker = initial.worker;
         let reporter = Reporter::new(worker, IterationKind::Bulk);
         let mut current: Vec<T> = initial.collect_partition();
-        let mut previous: Option<A> = None;
         let mut summary = IterationSummary { supersteps: 0, converged: false, aggregate: None };
         for number in 1..=self.max_iterations {
             let started = Instant::now();
-            let context = Superstep::new(number, previous.take());
+            let context = Superstep::new(number, summary.aggregate.take());
             let next = step(&context, DataSet::from_iter(worker, current))?;
             current = next.collect_partition();
             let local = (context.aggregator.take(), current.len() as u64);
@@ -60,14 +59,10 @@ impl<A: Aggregator> Iteration<A> {
             }
             let converged = self.converged(&aggregate);
             reporter.report(number, size, None, &aggregate, converged, started.elapsed());
-            summary.supersteps = number;
-            previous = Some(aggregate);
-            if converged {
-                summary.converged = true;
+            if summary.finish_superstep(number, aggregate, converged) {
                 break;
             }
         }
-        summary.aggregate = previous;
         Ok((DataSet::from_iter(worker, current), summary))
     }
 }

@@ -139,7 +139,6 @@ impl<A: Aggregator> Iteration<A> {
         let solution = SolutionSet { index: Rc::new(RefCell::new(index)), worker: worker.index(), peers };
         let mut workset: Vec<W> = workset.collect_partition();
         let mut workset_size = worker.all_reduce(workset.len() as u64, |a, b| a + b)?;
-        let mut previous: Option<A> = None;
         let mut summary = IterationSummary { supersteps: 0, converged: workset_size == 0, aggregate: None };
         for number in 1..=self.max_iterations {
             if workset_size == 0 {
@@ -147,8 +146,10 @@ impl<A: Aggregator> Iteration<A> {
                 break;
             }
             let started = Instant::now();
-            let context =
-                DeltaStep { superstep: Superstep::new(number, previous.take()), solution: solution.clone() };
+            let context = DeltaStep {
+                superstep: Superstep::new(number, summary.aggregate.take()),
+                solution: solution.clone(),
+            };
             let (delta, next) = step(&context, DataSet::from_iter(worker, workset))?;
             workset = next.collect_partition();
             let mut buckets: Vec<Vec<S>> = (0..peers).map(|_| Vec::new()).collect();
@@ -175,14 +176,10 @@ impl<A: Aggregator> Iteration<A> {
             workset_size = next_size;
             let converged = self.converged(&aggregate) || workset_size == 0;
             reporter.report(number, workset_size, Some(delta_size), &aggregate, converged, started.elapsed());
-            summary.supersteps = number;
-            previous = Some(aggregate);
-            if converged {
-                summary.converged = true;
+            if summary.finish_superstep(number, aggregate, converged) {
                 break;
             }
         }
-        summary.aggregate = previous;
         let records: Vec<S> = match Rc::try_unwrap(solution.index) {
             Ok(cell) => cell.into_inner().into_values().collect(),
             Err(shared) => shared.borrow_mut().drain().map(|(_, v)| v).collect(),

@@ -126,6 +126,17 @@ pub struct IterationSummary<A> {
     pub aggregate: Option<A>,
 }
 
+impl<A> IterationSummary<A> {
+    /// Records the end of superstep `number` with its global aggregate; returns true if
+    /// the iteration ends here.
+    fn finish_superstep(&mut self, number: u32, aggregate: A, converged: bool) -> bool {
+        self.supersteps = number;
+        self.aggregate = Some(aggregate);
+        self.converged = converged;
+        converged
+    }
+}
+
 /// Builds a metrics record and hands it to the job's listener (worker 0 only).
 struct Reporter<'w> {
     worker: &'w Worker,
