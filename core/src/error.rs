@@ -63,6 +63,11 @@ pub enum Error {
     /// A record batch could not be encoded or decoded for the wire.
     #[error("serialization failed: {0}")]
     Serialization(#[from] postcard::Error),
+    /// An error raised by the job's own code or by a library built on the runtime (the
+    /// graph library's errors, a user's), carried through the executor unchanged; its
+    /// message is the inner error's. Downcast with `source()` to inspect it.
+    #[error(transparent)]
+    Job(Box<dyn std::error::Error + Send + Sync>),
     /// A bug in Eddy: a user should never be able to trigger this.
     #[error("internal error (a bug in eddy): {0}")]
     Internal(String),

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-/// Errors raised while reading or writing datasets.
+/// Errors raised while reading, writing or generating datasets.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -28,6 +28,24 @@ pub enum Error {
         path: PathBuf,
         /// The operating system's error.
         source: std::io::Error,
+    },
+    /// A generator spec such as `rmat:20` could not be parsed or asks for an impossible or
+    /// oversized graph; `reason` says what is wrong and ends with the expected syntax.
+    #[error("invalid generator spec {spec:?}: {reason}")]
+    InvalidSpec {
+        /// The spec as given.
+        spec: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A generator was called with parameters that describe no graph (probabilities that
+    /// do not sum to at most 1, more edges than vertex pairs) or an oversized one.
+    #[error("invalid {generator} parameters: {reason}")]
+    InvalidParameter {
+        /// The generator function, e.g. `rmat`.
+        generator: &'static str,
+        /// What is wrong with the parameters.
+        reason: String,
     },
 }
 

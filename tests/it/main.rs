@@ -3,6 +3,8 @@
 mod allocations;
 mod config;
 mod errors;
+mod gelly_api;
+mod graphs;
 mod iterations;
 mod layering;
 mod operators;

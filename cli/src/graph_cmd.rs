@@ -1,0 +1,325 @@
+//! `eddy pagerank`, `eddy cc` and `eddy sssp`: load a graph, run one gelly algorithm on
+//! a [`LocalRuntime`], then write the per-vertex result and report.
+//!
+//! How a run goes: check the parameters and the output destination; read or generate the
+//! edges once (every worker takes its share of the same `EdgeList`); in the job, build
+//! the [`Graph`] (timed as *load*, together with the read) and run the algorithm (timed
+//! as *compute*) — worker 0's clock; each worker returns its vertices' keys and values,
+//! and since partitions are contiguous key ranges, concatenating them in worker order
+//! lists every vertex sorted by id.
+//!
+//! **Note**: `LocalRuntime::execute` takes jobs that fail with `eddy_core::Error`; a
+//! gelly error raised inside the job (an unknown source, a bad weight) travels through it
+//! as `eddy_core::Error::Job` — the other workers are told and stop — and comes out with
+//! its own message, which is what the user sees.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use eddy_core::{Data, Worker};
+use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
+use eddy_gelly::{Graph, IterationStats};
+use eddy_runtime::LocalRuntime;
+use serde_json::Value;
+
+use crate::args::{InputArgs, RunArgs};
+use crate::input::{Input, Source};
+use crate::output::{self, Report, Top};
+use crate::progress::Progress;
+
+/// How many vertices or components the text and JSON reports list.
+const TOP: usize = 10;
+
+/// The algorithm to run, with its parameters.
+#[derive(Debug, Clone)]
+pub(crate) enum Algorithm {
+    /// PageRank.
+    PageRank(PageRank),
+    /// Weakly connected components.
+    Components,
+    /// Shortest paths from `source`: weighted when the input has weights and
+    /// `unweighted` is false, hop counts otherwise.
+    ShortestPaths {
+        /// The source vertex id.
+        source: u64,
+        /// Count hops even on a weighted input.
+        unweighted: bool,
+    },
+}
+
+impl Algorithm {
+    fn name(&self) -> &'static str {
+        match self {
+            Algorithm::PageRank(_) => "pagerank",
+            Algorithm::Components => "cc",
+            Algorithm::ShortestPaths { .. } => "sssp",
+        }
+    }
+}
+
+/// One worker's share of the result, and its view of the run.
+struct Part<V, A> {
+    keys: Vec<u64>,
+    values: Vec<V>,
+    vertices: u64,
+    edges: u64,
+    stats: IterationStats<A>,
+    build: Duration,
+    compute: Duration,
+}
+
+/// All workers' results joined: every vertex sorted by id, and worker 0's view.
+struct Joined<V, A> {
+    keys: Vec<u64>,
+    values: Vec<V>,
+    first: Part<V, A>,
+}
+
+fn join<V, A>(parts: Vec<Part<V, A>>) -> Result<Joined<V, A>> {
+    let mut parts = parts.into_iter();
+    let Some(mut first) = parts.next() else { anyhow::bail!("internal error: the job ran on no worker") };
+    let mut keys = std::mem::take(&mut first.keys);
+    let mut values = std::mem::take(&mut first.values);
+    for mut part in parts {
+        keys.append(&mut part.keys);
+        values.append(&mut part.values);
+    }
+    debug_assert!(keys.is_sorted_by(|a, b| a < b), "partitions are contiguous key ranges in worker order");
+    Ok(Joined { keys, values, first })
+}
+
+/// Runs a job whose steps fail with `eddy_gelly::Error` on `runtime` and returns every
+/// worker's result in worker order (see the module note).
+fn execute<T: Send>(
+    runtime: &LocalRuntime,
+    job: impl Fn(&Worker) -> eddy_gelly::Result<T> + Sync,
+) -> Result<Vec<T>> {
+    Ok(runtime.execute(|worker| job(worker).map_err(eddy_core::Error::from))?)
+}
+
+/// The job's body after the graph is built: optionally symmetrise it, then time the
+/// algorithm and hand back this worker's keys and values.
+fn solve<'w, EV, V, A>(
+    graph: Graph<'w, u64, (), EV>,
+    undirected: bool,
+    started: Instant,
+    algorithm: impl FnOnce(
+        &Graph<'w, u64, (), EV>,
+    ) -> eddy_gelly::Result<(Graph<'w, u64, V, EV>, IterationStats<A>)>,
+) -> eddy_gelly::Result<Part<V, A>>
+where
+    EV: Data + Clone,
+    V: Clone,
+{
+    let graph = if undirected { graph.undirected()? } else { graph };
+    let edges = graph.number_of_edges()?;
+    let build = started.elapsed();
+    let computing = Instant::now();
+    let (result, stats) = algorithm(&graph)?;
+    let compute = computing.elapsed();
+    Ok(Part {
+        keys: result.local_keys().to_vec(),
+        vertices: result.number_of_vertices(),
+        values: result.into_local_values(),
+        edges,
+        stats,
+        build,
+        compute,
+    })
+}
+
+/// Runs `algorithm` as the arguments say and prints its report.
+///
+/// # Errors
+/// Invalid parameters, an unreadable or malformed input, an unknown source vertex, a
+/// weight shortest paths cannot use, a runtime failure, or an output that cannot be
+/// written (then no output file exists).
+pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Result<()> {
+    if let Algorithm::PageRank(params) = &algorithm {
+        params.validate()?;
+    }
+    let source = Source::from_args(input)?;
+    if let Some(path) = &run.output {
+        output::check_destination(path)?;
+    }
+    let mut runtime = match run.parallelism {
+        Some(n) => LocalRuntime::with_parallelism(n)?,
+        None => LocalRuntime::from_env()?,
+    };
+    let known_supersteps = match &algorithm {
+        Algorithm::PageRank(PageRank { iterations: Some(k), .. }) => Some(u64::from(*k)),
+        _ => None,
+    };
+    let progress = Progress::new(algorithm.name(), run.quiet, known_supersteps);
+    progress.stage("loading");
+    let loaded = Input::load(&source, input.undirected)?;
+    if let Some(listener) = progress.listener(matches!(algorithm, Algorithm::PageRank(_))) {
+        runtime = runtime.with_listener(listener);
+    }
+    progress.stage("building the graph");
+    let edges = &loaded.edges;
+    let undirected = loaded.undirected;
+    let report = match algorithm {
+        Algorithm::PageRank(params) => {
+            let parts = execute(&runtime, |worker| {
+                let started = Instant::now();
+                let graph = Graph::from_edge_list(worker, edges)?;
+                solve(graph, undirected, started, |g| pagerank(g, &params))
+            })?;
+            let joined = join(parts)?;
+            write_output(run, &joined)?;
+            pagerank_report(&joined, &params)
+        }
+        Algorithm::Components => {
+            let parts = execute(&runtime, |worker| {
+                let started = Instant::now();
+                let graph = Graph::from_edge_list(worker, edges)?;
+                solve(graph, undirected, started, connected_components)
+            })?;
+            let joined = join(parts)?;
+            write_output(run, &joined)?;
+            components_report(&joined)
+        }
+        Algorithm::ShortestPaths { source, unweighted } => {
+            let weighted = edges.weights.is_some() && !unweighted;
+            let parts = execute(&runtime, |worker| {
+                let started = Instant::now();
+                if weighted {
+                    let graph = Graph::from_weighted_edge_list(worker, edges)?;
+                    solve(graph, undirected, started, |g| sssp(g, &source))
+                } else {
+                    let graph = Graph::from_edge_list(worker, edges)?;
+                    solve(graph, undirected, started, |g| bfs(g, &source))
+                }
+            })?;
+            let joined = join(parts)?;
+            write_output(run, &joined)?;
+            paths_report(&joined, source, weighted)
+        }
+    };
+    drop(progress);
+    let report = finish(report, &algorithm, &loaded, run, runtime.parallelism());
+    print(run, &report)
+}
+
+fn write_output<V: std::fmt::Display, A>(run: &RunArgs, joined: &Joined<V, A>) -> Result<()> {
+    match &run.output {
+        Some(path) => output::write_vertex_values(path, &joined.keys, &joined.values),
+        None => Ok(()),
+    }
+}
+
+/// The algorithm-specific part of a report.
+struct Partial {
+    vertices: u64,
+    edges: u64,
+    supersteps: u32,
+    converged: bool,
+    build: Duration,
+    compute: Duration,
+    details: Vec<(&'static str, Value)>,
+    top: Top,
+}
+
+impl Partial {
+    fn new<V, A>(joined: &Joined<V, A>, details: Vec<(&'static str, Value)>, top: Top) -> Self {
+        let first = &joined.first;
+        Partial {
+            vertices: first.vertices,
+            edges: first.edges,
+            supersteps: first.stats.supersteps,
+            converged: first.stats.converged,
+            build: first.build,
+            compute: first.compute,
+            details,
+            top,
+        }
+    }
+}
+
+fn finish(
+    partial: Partial,
+    algorithm: &Algorithm,
+    input: &Input,
+    run: &RunArgs,
+    parallelism: usize,
+) -> Report {
+    Report {
+        algorithm: algorithm.name(),
+        input: input.description.clone(),
+        vertices: partial.vertices,
+        edges: partial.edges,
+        supersteps: partial.supersteps,
+        converged: partial.converged,
+        load: input.read_time + partial.build,
+        compute: partial.compute,
+        parallelism,
+        output: run.output.clone(),
+        details: partial.details,
+        top: partial.top,
+    }
+}
+
+fn pagerank_report(joined: &Joined<f64, f64>, params: &PageRank) -> Partial {
+    let top = output::top_k(&joined.keys, &joined.values, TOP, |_| true, f64::total_cmp);
+    let mut details: Vec<(&'static str, Value)> = vec![("damping", params.damping.into())];
+    match params.iterations {
+        Some(k) => details.push(("iterations", k.into())),
+        None => {
+            details.push(("tolerance", params.tolerance.into()));
+            details.push(("max_iterations", params.max_iterations.into()));
+        }
+    }
+    details.push(("last_delta", joined.first.stats.aggregate.into()));
+    let rows = top.iter().map(|&i| (joined.keys[i], joined.values[i].into())).collect();
+    Partial::new(joined, details, Top { title: "highest ranks", columns: ["vertex", "rank"], rows })
+}
+
+fn components_report(joined: &Joined<u64, ()>) -> Partial {
+    // Sizes by label; the label is the component's smallest vertex, so it is a key too.
+    let mut sizes: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+    for &label in &joined.values {
+        *sizes.entry(label).or_default() += 1;
+    }
+    let (labels, counts): (Vec<u64>, Vec<u64>) = sizes.iter().map(|(l, c)| (*l, *c)).unzip();
+    let top = output::top_k(&labels, &counts, TOP, |_| true, u64::cmp);
+    let largest = top.first().map_or(0, |&i| counts[i]);
+    let details = vec![("components", sizes.len().into()), ("largest_component", largest.into())];
+    let rows = top.iter().map(|&i| (labels[i], counts[i].into())).collect();
+    Partial::new(
+        joined,
+        details,
+        Top {
+            title: "largest components, named by their smallest vertex",
+            columns: ["component", "size"],
+            rows,
+        },
+    )
+}
+
+fn paths_report(joined: &Joined<f64, ()>, source: u64, weighted: bool) -> Partial {
+    let finite = |d: &f64| d.is_finite();
+    let top = output::top_k(&joined.keys, &joined.values, TOP, finite, f64::total_cmp);
+    let reachable = joined.values.iter().filter(|d| d.is_finite()).count();
+    // Hop counts are whole numbers: show them as integers.
+    let number = |d: f64| if weighted { Value::from(d) } else { Value::from(d as u64) };
+    let farthest = top.first().map_or(Value::Null, |&i| number(joined.values[i]));
+    let details = vec![
+        ("source", source.into()),
+        ("weighted", weighted.into()),
+        ("reachable", reachable.into()),
+        ("max_distance", farthest),
+    ];
+    let rows = top.iter().map(|&i| (joined.keys[i], number(joined.values[i]))).collect();
+    let title = "farthest reachable vertices";
+    let column = if weighted { "distance" } else { "hops" };
+    Partial::new(joined, details, Top { title, columns: ["vertex", column], rows })
+}
+
+fn print(run: &RunArgs, report: &Report) -> Result<()> {
+    let text = if run.json { format!("{}\n", report.to_json()) } else { report.to_text() };
+    let mut stdout = std::io::stdout().lock();
+    std::io::Write::write_all(&mut stdout, text.as_bytes())?;
+    std::io::Write::flush(&mut stdout)?;
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! `eddy`: graph algorithms on Eddy's dataflow runtime, from the command line.
+//!
+//! `eddy pagerank | cc | sssp [INPUT] [--generate SPEC] ...` load an edge list (a file, a
+//! generated graph or the built-in karate club graph), run the algorithm on the cores of
+//! this machine and print the top vertices and a summary, a JSON object (`--json`) or
+//! write every vertex's value to a file (`--output`); `eddy generate SPEC -o FILE` writes
+//! a generated graph. `eddy help COMMAND` explains every flag.
+//!
+//! Modules: [`args`] (the clap types), [`graph_cmd`] (the algorithm subcommands),
+//! [`generate_cmd`], [`input`], [`output`] (files and reports), [`progress`] (the bar).
+//!
+//! **Note**: errors are printed as one line, `error: ` and the chain of causes joined by
+//! `: `, with exit code 1; usage errors are clap's (exit code 2).
+
+mod args;
+mod generate_cmd;
+mod graph_cmd;
+mod input;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use eddy_gelly::algorithms::PageRank;
+
+use crate::args::{Cli, Command};
+use crate::graph_cmd::Algorithm;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `eddy ... | head`: the reader is gone, which is not our failure.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Pagerank(a) => {
+            let params = PageRank {
+                damping: a.damping,
+                iterations: a.iterations,
+                tolerance: a.tolerance,
+                max_iterations: a.max_iterations,
+            };
+            graph_cmd::run(Algorithm::PageRank(params), &a.input, &a.run)
+        }
+        Command::Cc(a) => graph_cmd::run(Algorithm::Components, &a.input, &a.run),
+        Command::Sssp(a) => {
+            let algorithm = Algorithm::ShortestPaths { source: a.source, unweighted: a.unweighted };
+            graph_cmd::run(algorithm, &a.input, &a.run)
+        }
+        Command::Generate(a) => generate_cmd::run(&a),
+    }
+}
+
+/// The error and its causes on one line, joined by ": "; a cause whose text its wrapper
+/// already includes (as `path: io error` includes the io error) is not repeated.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace(['\n', '\r'], " ")
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_are_joined_on_one_line_without_repeats() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let error = anyhow::Error::new(io).context("x.txt: No such file").context("cannot read the input");
+        assert_eq!(one_line(&error), "cannot read the input: x.txt: No such file");
+        let error = anyhow::anyhow!("two\nlines").context("outer");
+        assert_eq!(one_line(&error), "outer: two lines");
+    }
+}

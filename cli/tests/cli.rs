@@ -1,0 +1,366 @@
+//! End-to-end tests of the `eddy` binary: each runs the real executable on small files
+//! written to a fresh directory under the system temp dir, and checks its output files,
+//! stdout, stderr and exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh scratch directory, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("eddy-cli-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// Writes `text` to `name` in the directory and returns its path.
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// The names in the directory, sorted.
+    fn listing(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn eddy<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_eddy"))
+        .args(args)
+        .env_remove("EDDY_PARALLELISM")
+        .output()
+        .expect("the eddy binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// Runs eddy, asserts success and returns stdout.
+fn ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    let output = eddy(args);
+    assert!(output.status.success(), "eddy failed: {}", stderr(&output));
+    stdout(&output)
+}
+
+/// Runs eddy, asserts exit code 1 with a single `error: ` line on stderr, returns it.
+fn fails<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    let output = eddy(args);
+    assert_eq!(output.status.code(), Some(1), "stdout: {}\nstderr: {}", stdout(&output), stderr(&output));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "one line expected: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    err
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// `(vertex, value)` rows of a TSV output file.
+fn rows(path: &Path) -> Vec<(u64, String)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (v, x) = line.split_once('\t').unwrap_or_else(|| panic!("not `vertex<TAB>value`: {line:?}"));
+            (v.parse().unwrap(), x.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn pagerank_without_input_ranks_the_karate_club() {
+    let out = ok(&["pagerank", "--parallelism", "2"]);
+    assert!(out.contains("built-in karate club graph"), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    let header = lines.iter().position(|l| l.starts_with("highest ranks")).expect("a top table");
+    let vertex = |row: &str| row.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap();
+    // networkx ids 0..33: the instructor (33, "34" in Zachary's paper) then the president (0, "1").
+    assert_eq!(vertex(lines[header + 2]), 33, "{out}");
+    assert_eq!(vertex(lines[header + 3]), 0, "{out}");
+    assert_eq!(lines.iter().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())).count(), 10);
+    assert!(out.contains("vertices        34"), "{out}");
+    assert!(out.contains("edges           156"), "{out}");
+    assert!(out.contains("converged       true"), "{out}");
+}
+
+#[test]
+fn pagerank_output_has_one_line_per_vertex_sorted_and_ranks_sum_to_one() {
+    let dir = Scratch::new("pagerank-output");
+    // 4 is dangling, 10 only has an out-edge.
+    let input = dir.file("g.txt", "3 1\n1 2\n2 3\n3 4\n10 3\n2 1\n");
+    let tsv = dir.path("ranks.tsv");
+    let out = ok(&["pagerank", p(&input), "--output", p(&tsv), "-p", "3"]);
+    assert!(out.contains("wrote 5 vertices"), "{out}");
+    let rows = rows(&tsv);
+    assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3, 4, 10]);
+    let ranks: Vec<f64> = rows.iter().map(|r| r.1.parse().unwrap()).collect();
+    let total: f64 = ranks.iter().sum();
+    // 5 terms summed in order: a few ulps of 1.
+    assert!((total - 1.0).abs() < 1e-12, "sum {total}");
+    assert!(ranks.iter().all(|r| *r > 0.0));
+
+    let csv = dir.path("ranks.csv");
+    ok(&["pagerank", p(&input), "--output", p(&csv), "-p", "3"]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("vertex,value"));
+    let body: Vec<String> = lines.map(str::to_string).collect();
+    let expected: Vec<String> = rows.iter().map(|(v, x)| format!("{v},{x}")).collect();
+    assert_eq!(body, expected);
+    assert_eq!(dir.listing(), ["g.txt", "ranks.csv", "ranks.tsv"]);
+}
+
+#[test]
+fn cc_labels_every_vertex_with_the_smallest_id_of_its_weak_component() {
+    let dir = Scratch::new("cc");
+    // {1, 2}, {3} (a self-loop), {5, 6, 7} (7 -> 6 only weakly joined), {10, 11, 12}.
+    let input = dir.file("g.txt", "5 6\n7 6\n1 2\n3 3\n12 11\n11 10\n");
+    let out_file = dir.path("labels.tsv");
+    ok(&["cc", p(&input), "--output", p(&out_file)]);
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap(),
+        "1\t1\n2\t1\n3\t3\n5\t5\n6\t5\n7\t5\n10\t10\n11\t10\n12\t10\n"
+    );
+    let text = ok(&["cc", p(&input)]);
+    assert!(text.contains("components         4"), "{text}");
+    let table: Vec<&str> =
+        text.lines().skip_while(|l| !l.starts_with("largest components")).skip(2).take(4).collect();
+    let sizes: Vec<(u64, u64)> = table
+        .iter()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[1].parse().unwrap(), f[2].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(sizes, [(5, 3), (10, 3), (1, 2), (3, 1)]);
+}
+
+#[test]
+fn sssp_gives_weighted_distances_hop_counts_and_inf() {
+    let dir = Scratch::new("sssp");
+    let input = dir.file("g.txt", "1 2 1.5\n1 3 4\n2 3 2\n3 4 0.25\n5 1 1\n");
+    let out_file = dir.path("d.tsv");
+    ok(&["sssp", p(&input), "--source", "1", "--output", p(&out_file)]);
+    // 1 -> 2 -> 3 (3.5) beats 1 -> 3 (4); 5 only has an edge into the source.
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "1\t0\n2\t1.5\n3\t3.5\n4\t3.75\n5\tinf\n");
+
+    ok(&["sssp", p(&input), "--source", "1", "--unweighted", "--output", p(&out_file)]);
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "1\t0\n2\t1\n3\t1\n4\t2\n5\tinf\n");
+
+    let text = ok(&["sssp", p(&input), "--source", "1"]);
+    let first = text.lines().skip_while(|l| !l.starts_with("farthest")).nth(2).unwrap();
+    assert_eq!(first.split_whitespace().collect::<Vec<_>>(), ["1", "4", "3.75"]);
+    assert!(text.contains("reachable     4"), "{text}");
+}
+
+#[test]
+fn an_unknown_source_fails_in_one_line_naming_it() {
+    let dir = Scratch::new("unknown-source");
+    let input = dir.file("g.txt", "1 2 1.5\n2 3 1\n");
+    let out_file = dir.path("d.tsv");
+    let err = fails(&["sssp", p(&input), "--source", "999", "--output", p(&out_file)]);
+    assert!(err.contains("999"), "{err}");
+    assert_eq!(dir.listing(), ["g.txt"]);
+}
+
+#[test]
+fn a_malformed_line_is_named_and_leaves_no_output() {
+    let dir = Scratch::new("malformed");
+    let input = dir.file("bad.txt", "1 2\nfoo bar\n");
+    let out_file = dir.path("out.tsv");
+    for command in ["pagerank", "cc"] {
+        let output = eddy(&[command, p(&input), "--output", p(&out_file)]);
+        assert_ne!(output.status.code(), Some(0));
+        let err = stderr(&output);
+        assert!(err.contains(&format!("{}:2", input.display())), "{err}");
+        assert!(err.contains("foo bar"), "{err}");
+        assert!(!out_file.exists());
+    }
+    let err = fails(&["sssp", p(&input), "--source", "1", "--output", p(&out_file)]);
+    assert!(err.contains("bad.txt:2") && err.contains("foo bar"), "{err}");
+    assert_eq!(dir.listing(), ["bad.txt"], "no output and no temporary file left behind");
+}
+
+#[test]
+fn negative_and_nan_weights_are_rejected_naming_the_edge() {
+    let dir = Scratch::new("weights");
+    let negative = dir.file("neg.txt", "1 2 1\n2 3 -2.5\n");
+    let out_file = dir.path("d.tsv");
+    let err = fails(&["sssp", p(&negative), "--source", "1", "--output", p(&out_file)]);
+    assert!(err.contains("2 -> 3") && err.contains("-2.5"), "{err}");
+    // The reader already refuses a NaN weight, naming file, line and the edge's text.
+    let nan = dir.file("nan.txt", "1 2 1\n2 3 NaN\n");
+    let err = fails(&["sssp", p(&nan), "--source", "1", "--output", p(&out_file)]);
+    assert!(err.contains("nan.txt:2") && err.contains("2 3 NaN"), "{err}");
+    assert!(!out_file.exists());
+    // Hop counts ignore weights, so a negative one is fine there.
+    ok(&["sssp", p(&negative), "--source", "1", "--unweighted", "--output", p(&out_file)]);
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "1\t0\n2\t1\n3\t2\n");
+}
+
+#[test]
+fn a_missing_file_fails_in_one_line_naming_it() {
+    let dir = Scratch::new("missing");
+    let missing = dir.path("no-such-graph.txt");
+    for command in [&["cc"][..], &["pagerank"], &["sssp", "--source", "1"]] {
+        let mut args: Vec<&str> = command.to_vec();
+        args.push(p(&missing));
+        let err = fails(&args);
+        assert!(err.contains(p(&missing)), "{err}");
+    }
+}
+
+#[test]
+fn bad_parameters_and_specs_fail_in_one_line() {
+    let err = fails(&["pagerank", "--damping", "1.5"]);
+    assert!(err.contains("damping") && err.contains("1.5"), "{err}");
+    let err = fails(&["pagerank", "--tolerance", "-1"]);
+    assert!(err.contains("tolerance"), "{err}");
+    let err = fails(&["pagerank", "--tolerance", "NaN"]);
+    assert!(err.contains("tolerance"), "{err}");
+    let err = fails(&["cc", "--generate", "rmat:x"]);
+    assert!(err.contains("rmat:x") && err.contains("syntax"), "{err}");
+    let dir = Scratch::new("bad-spec");
+    let err = fails(&["generate", "bogus:3", "-o", p(&dir.path("g.txt"))]);
+    assert!(err.contains("bogus"), "{err}");
+    assert!(dir.listing().is_empty());
+    // Usage errors are clap's: exit code 2.
+    assert_eq!(eddy(&["pagerank", "--iterations", "3", "--tolerance", "1e-3"]).status.code(), Some(2));
+    assert_eq!(eddy(&["sssp"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_generated_path_is_one_component_labelled_zero() {
+    let dir = Scratch::new("generate");
+    let graph = dir.path("path.txt");
+    let out = ok(&["generate", "path:5", "-o", p(&graph)]);
+    assert!(out.starts_with("wrote 4 edges over vertex ids < 5"), "{out}");
+    assert_eq!(out.lines().count(), 1);
+    let labels = dir.path("out.tsv");
+    ok(&["cc", p(&graph), "--output", p(&labels)]);
+    assert_eq!(rows(&labels), (0..5).map(|v| (v, "0".to_string())).collect::<Vec<_>>());
+    // gzip by extension, read back the same.
+    let gz = dir.path("path.txt.gz");
+    ok(&["generate", "path:5", "-o", p(&gz)]);
+    let again = dir.path("again.tsv");
+    ok(&["cc", p(&gz), "--output", p(&again)]);
+    assert_eq!(std::fs::read(&labels).unwrap(), std::fs::read(&again).unwrap());
+}
+
+#[test]
+fn json_reports_are_valid_with_the_documented_keys() {
+    let dir = Scratch::new("json");
+    let input = dir.file("g.txt", "1 2 0.5\n2 3 0.5\n3 1 2\n4 5 1\n");
+    let common = [
+        "algorithm",
+        "input",
+        "vertices",
+        "edges",
+        "supersteps",
+        "converged",
+        "load_seconds",
+        "compute_seconds",
+    ];
+    let cases: [(&[&str], &[&str]); 3] = [
+        (&["pagerank"], &["damping", "tolerance", "max_iterations", "last_delta"]),
+        (&["cc"], &["components", "largest_component"]),
+        (&["sssp", "--source", "1"], &["source", "weighted", "reachable", "max_distance"]),
+    ];
+    for (command, specific) in cases {
+        let mut args: Vec<&str> = command.to_vec();
+        args.extend([p(&input), "--json", "-p", "2"]);
+        let text = ok(&args);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        for key in common.iter().chain(specific).chain(&["parallelism", "top"]) {
+            assert!(json.get(key).is_some(), "{key} missing in {json}");
+        }
+        assert_eq!(json["algorithm"], command[0]);
+        assert_eq!(json["vertices"], 5);
+        assert_eq!(json["edges"], 4);
+        assert_eq!(json["parallelism"], 2);
+        assert_eq!(json["converged"], true);
+        assert!(json["load_seconds"].as_f64().unwrap() >= 0.0);
+        assert!(json["compute_seconds"].as_f64().unwrap() >= 0.0);
+    }
+    let cc: serde_json::Value = serde_json::from_str(&ok(&["cc", p(&input), "--json"])).unwrap();
+    assert_eq!(cc["components"], 2);
+    assert_eq!(cc["top"][0], serde_json::json!({"component": 1, "size": 3}));
+    let sssp: serde_json::Value =
+        serde_json::from_str(&ok(&["sssp", p(&input), "--source", "1", "--json"])).unwrap();
+    assert_eq!((sssp["weighted"].clone(), sssp["reachable"].clone()), (true.into(), 3.into()));
+    assert_eq!(sssp["max_distance"], 1.0);
+    let karate: serde_json::Value = serde_json::from_str(&ok(&["pagerank", "--json"])).unwrap();
+    assert_eq!((karate["vertices"].clone(), karate["edges"].clone()), (34.into(), 156.into()));
+    assert_eq!(karate["top"][0]["vertex"], 33);
+}
+
+#[test]
+fn output_files_do_not_depend_on_the_parallelism() {
+    let dir = Scratch::new("parallelism");
+    let commands: [&[&str]; 3] = [&["pagerank"], &["cc"], &["sssp", "--source", "0", "--undirected"]];
+    for command in commands {
+        let mut files = Vec::new();
+        for parallelism in ["1", "4"] {
+            let file = dir.path(&format!("{}-{parallelism}.tsv", command[0]));
+            let mut args: Vec<&str> = command.to_vec();
+            args.extend(["--generate", "rmat:10", "--parallelism", parallelism, "--output", p(&file)]);
+            ok(&args);
+            files.push(std::fs::read(&file).unwrap());
+        }
+        assert!(!files[0].is_empty());
+        assert!(files[0] == files[1], "{} differs between 1 and 4 workers", command[0]);
+    }
+}
+
+#[test]
+fn every_subcommand_explains_its_flags() {
+    let help = ok(&["pagerank", "--help"]);
+    for needle in [
+        "--damping",
+        "[default: 0.85]",
+        "--tolerance",
+        "[default: 1e-9]",
+        "--iterations",
+        "--max-iterations",
+        "--parallelism",
+        "--output",
+        "--json",
+        "--quiet",
+        "--generate",
+        "Examples:",
+    ] {
+        assert!(help.contains(needle), "{needle} missing in pagerank --help");
+    }
+    for command in ["cc", "sssp", "generate"] {
+        let help = ok(&[command, "--help"]);
+        assert!(help.contains("Examples:"), "{command} --help has no example");
+    }
+    assert!(ok(&["sssp", "--help"]).contains("--unweighted"));
+}

@@ -1,0 +1,216 @@
+//! PageRank, networkx's convention: ranks start at `1/n`; each power iteration gives every
+//! vertex `(1 - d)/n + d * (Σ rank(u)/outdeg(u) over in-edges u -> v + D/n)` where `D` is
+//! the rank held by dangling vertices (no out-edges), so ranks always sum to 1. Parallel
+//! edges count once each; a self-loop sends rank back to its vertex. Edge values are
+//! ignored (unweighted).
+//!
+//! Two implementations: [`pagerank`], the fast path — a pull over the in-edge CSR with one
+//! all-gather of the contribution vector per iteration — and [`pagerank_vertex_centric`],
+//! the same computation in the generic vertex-centric model (tested equal).
+//!
+//! Sums that cross vertices (dangling mass, the L1 change) are taken per fixed block of
+//! vertex indices and then in index order, so ranks do not depend on the parallelism —
+//! bit for bit.
+
+use eddy_core::{Data, Sum};
+
+use crate::graph::{EdgeDirection, Graph};
+use crate::ids::VertexKey;
+use crate::models::vertex_centric::VertexCentric;
+use crate::models::{IterationStats, Reporter};
+use crate::{Error, Result};
+
+/// PageRank parameters. `iterations: Some(k)` runs exactly `k` power iterations; otherwise
+/// it iterates until the L1 change of the rank vector is below `tolerance` (at most
+/// `max_iterations`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PageRank {
+    /// Damping factor `d` in `[0, 1]` (networkx's `alpha`); default 0.85.
+    pub damping: f64,
+    /// Run exactly this many iterations, ignoring `tolerance`.
+    pub iterations: Option<u32>,
+    /// Stop when `Σ |rank_k(v) - rank_{k-1}(v)| < tolerance`; default 1e-9.
+    pub tolerance: f64,
+    /// Upper bound on iterations in tolerance mode; default 1000.
+    pub max_iterations: u32,
+}
+
+impl Default for PageRank {
+    fn default() -> Self {
+        PageRank { damping: 0.85, iterations: None, tolerance: 1e-9, max_iterations: 1000 }
+    }
+}
+
+impl PageRank {
+    /// Exactly `k` iterations.
+    pub fn iterations(k: u32) -> Self {
+        PageRank { iterations: Some(k), ..Self::default() }
+    }
+
+    /// Until the L1 change is below `tolerance`.
+    pub fn tolerance(tolerance: f64) -> Self {
+        PageRank { tolerance, ..Self::default() }
+    }
+
+    /// Checks the parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the parameter.
+    pub fn validate(&self) -> Result<()> {
+        if !(0.0..=1.0).contains(&self.damping) {
+            return Err(Error::InvalidParameter {
+                name: "damping",
+                reason: format!("{} is not in [0, 1]", self.damping),
+            });
+        }
+        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "tolerance",
+                reason: format!("{} is not a finite number >= 0", self.tolerance),
+            });
+        }
+        if self.iterations.is_none() && self.max_iterations == 0 {
+            return Err(Error::InvalidParameter {
+                name: "max_iterations",
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn limit(&self) -> (u32, bool) {
+        match self.iterations {
+            Some(k) => (k, false),
+            None => (self.max_iterations, true),
+        }
+    }
+}
+
+/// Sums of `f(i)` over consecutive blocks of `block` local indices (the partition starts on
+/// a block boundary), each summed in index order.
+fn block_sums(len: usize, block: usize, f: impl Fn(usize) -> f64) -> Vec<f64> {
+    (0..len).step_by(block).map(|start| (start..(start + block).min(len)).map(&f).sum()).collect()
+}
+
+/// All workers' block sums added in global index order.
+fn global_sum(worker: &eddy_core::Worker, blocks: Vec<f64>) -> Result<f64> {
+    Ok(worker.all_gather(blocks)?.iter().flatten().sum())
+}
+
+/// PageRank, fast path. Returns the graph with each vertex's rank as its value and the
+/// iteration's statistics (the aggregate is the last L1 change; `converged` tells whether
+/// the tolerance was reached — always true with a fixed iteration count).
+///
+/// # Errors
+/// Invalid parameters, runtime failures.
+pub fn pagerank<'w, K: VertexKey, VV, EV>(
+    graph: &Graph<'w, K, VV, EV>,
+    params: &PageRank,
+) -> Result<(Graph<'w, K, f64, EV>, IterationStats<f64>)> {
+    params.validate()?;
+    let worker = graph.worker;
+    let n = graph.ids.len();
+    let len = graph.values.len();
+    let block = graph.parts.block as usize;
+    let (max, check) = params.limit();
+    let mut stats = IterationStats { supersteps: 0, converged: !check, aggregate: f64::NAN };
+    if n == 0 {
+        return Ok((graph.with_values(Vec::new()), stats));
+    }
+    let nf = n as f64;
+    let d = params.damping;
+    let inv_out: Vec<f64> = (0..len)
+        .map(|i| match graph.out.degree(i) {
+            0 => 0.0,
+            k => 1.0 / k as f64,
+        })
+        .collect();
+    let mut rank = vec![1.0 / nf; len];
+    let mut next = vec![0.0; len];
+    let mut full: Vec<f64> = Vec::with_capacity(n);
+    let mut reporter = Reporter::new(worker);
+    for iteration in 1..=max {
+        let contrib: Vec<f64> = rank.iter().zip(&inv_out).map(|(r, w)| r * w).collect();
+        let dangling = block_sums(len, block, |i| if graph.out.degree(i) == 0 { rank[i] } else { 0.0 });
+        let gathered = worker.all_gather((contrib, dangling))?;
+        full.clear();
+        let mut dangling_sum = 0.0;
+        for (c, b) in &gathered {
+            full.extend_from_slice(c);
+            // One running sum over all blocks in index order (not per worker): P-independent.
+            dangling_sum = b.iter().fold(dangling_sum, |acc, x| acc + x);
+        }
+        drop(gathered);
+        let base = (1.0 - d) / nf + d * dangling_sum / nf;
+        let inn = &graph.inn;
+        for (i, slot) in next.iter_mut().enumerate() {
+            let s: f64 = inn.neighbors(i).iter().map(|&u| full[u as usize]).sum();
+            *slot = base + d * s;
+        }
+        let delta = global_sum(worker, block_sums(len, block, |i| (next[i] - rank[i]).abs()))?;
+        std::mem::swap(&mut rank, &mut next);
+        let done = check && delta < params.tolerance;
+        reporter.report_values(iteration, n as u64, n as u64, vec![delta], done);
+        stats = IterationStats { supersteps: iteration, converged: done || !check, aggregate: delta };
+        if done {
+            break;
+        }
+    }
+    Ok((graph.with_values(rank), stats))
+}
+
+/// PageRank in the vertex-centric model: superstep `s` applies power iteration `s - 1`
+/// (messages carry `rank/outdeg`, an aggregator carries the dangling mass and the L1
+/// change). Same results as [`pagerank`] up to float summation order (≈ 1e-15).
+///
+/// # Errors
+/// Invalid parameters, runtime failures.
+pub fn pagerank_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
+    graph: &Graph<'w, K, VV, EV>,
+    params: &PageRank,
+) -> Result<(Graph<'w, K, f64, EV>, IterationStats<f64>)> {
+    params.validate()?;
+    let (max, check) = params.limit();
+    let nf = graph.number_of_vertices() as f64;
+    let d = params.damping;
+    let tolerance = params.tolerance;
+    let start = graph.map_vertices(|_, _| 1.0 / nf);
+    if max == 0 || nf == 0.0 {
+        return Ok((start, IterationStats { supersteps: 0, converged: !check, aggregate: f64::NAN }));
+    }
+    // Aggregate: (dangling rank sent this superstep, L1 change applied this superstep).
+    let mut config =
+        VertexCentric::new(max + 1).combiner(|a: &mut f64, b| *a += b).aggregate::<(Sum<f64>, Sum<f64>)>();
+    if check {
+        config = config.converge_when(move |(_, delta): &(Sum<f64>, Sum<f64>)| delta.get() < tolerance);
+    }
+    let (result, stats) = start.run_vertex_centric(config, |v, messages| {
+        if v.superstep() == 1 {
+            // Nothing has changed yet: keep the convergence criterion false.
+            v.aggregate(|a| a.1.add(f64::INFINITY));
+        } else {
+            let dangling = v.previous_aggregate().map_or(0.0, |a| a.0.get());
+            let sum: f64 = messages.iter().sum();
+            let new = (1.0 - d) / nf + d * (sum + dangling / nf);
+            let change = (new - *v.value()).abs();
+            v.aggregate(|a| a.1.add(change));
+            v.set_value(new);
+        }
+        if v.superstep() <= max {
+            let rank = *v.value();
+            match v.out_degree() {
+                0 => v.aggregate(|a| a.0.add(rank)),
+                k => {
+                    let share = rank / k as f64;
+                    v.send_to_neighbors(EdgeDirection::Out, share);
+                }
+            }
+        }
+    })?;
+    let iterations = stats.supersteps.saturating_sub(1);
+    let delta = stats.aggregate.1.get();
+    Ok((
+        result,
+        IterationStats { supersteps: iterations, converged: !check || delta < tolerance, aggregate: delta },
+    ))
+}

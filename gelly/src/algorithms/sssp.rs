@@ -1,0 +1,240 @@
+//! Single-source shortest paths. Distances are `f64`; unreachable vertices get
+//! `f64::INFINITY`; a distance is the smallest sum `((0 + w1) + w2) + …` along a path,
+//! summed from the source, like networkx's Dijkstra.
+//!
+//! - [`sssp`]: weighted, non-negative weights. Each superstep every worker runs Dijkstra
+//!   inside its partition from the vertices whose distance improved, and ships the best
+//!   tentative distance per remote target (combined by min) to its owner; it ends when no
+//!   distance improves anywhere. Supersteps ≈ how often shortest paths cross partitions.
+//! - [`bfs`]: unweighted hop counts, level-synchronous (one superstep per level).
+//! - [`sssp_vertex_centric`]: the weighted version in the generic vertex-centric model.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use eddy_core::Data;
+
+use crate::graph::{EdgeDirection, Graph};
+use crate::ids::VertexKey;
+use crate::models::vertex_centric::VertexCentric;
+use crate::models::{IterationStats, Reporter};
+use crate::{Error, Result};
+
+fn source_index<K: VertexKey, VV, EV>(graph: &Graph<'_, K, VV, EV>, source: &K) -> Result<u32> {
+    graph.ids.index_of(source).ok_or_else(|| Error::UnknownVertex {
+        key: source.to_string(),
+        context: "the source vertex is not in the graph".into(),
+    })
+}
+
+/// Fails (on every worker alike) if any edge weight is negative or NaN.
+fn check_weights<K: VertexKey, VV>(graph: &Graph<'_, K, VV, f64>) -> Result<()> {
+    let lo = graph.lo();
+    let mut bad: Option<(u32, u32, f64)> = None;
+    'scan: for i in 0..graph.values.len() {
+        for (&d, &w) in graph.out.neighbors(i).iter().zip(graph.out.edge_values(i)) {
+            if w.is_nan() || w < 0.0 {
+                bad = Some((lo + i as u32, d, w));
+                break 'scan;
+            }
+        }
+    }
+    let bad = graph.worker.all_reduce(bad, |a, b| match (a, b) {
+        (Some(x), Some(y)) => Some(if (y.0, y.1) < (x.0, x.1) { y } else { x }),
+        (x, y) => x.or(y),
+    })?;
+    match bad {
+        Some((s, d, w)) => Err(Error::InvalidWeight {
+            src: graph.ids.key(s).to_string(),
+            dst: graph.ids.key(d).to_string(),
+            weight: w,
+            reason: if w.is_nan() {
+                "shortest paths need numeric weights"
+            } else {
+                "shortest paths need non-negative weights"
+            },
+        }),
+        None => Ok(()),
+    }
+}
+
+#[derive(PartialEq)]
+struct Entry(f64, u32);
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
+    }
+}
+
+/// Weighted single-source shortest paths from `source`, fast path.
+///
+/// # Errors
+/// [`Error::UnknownVertex`] if `source` is not a vertex, [`Error::InvalidWeight`] for a
+/// negative or NaN weight, runtime failures.
+pub fn sssp<'w, K: VertexKey, VV>(
+    graph: &Graph<'w, K, VV, f64>,
+    source: &K,
+) -> Result<(Graph<'w, K, f64, f64>, IterationStats)> {
+    let source = source_index(graph, source)?;
+    check_weights(graph)?;
+    let worker = graph.worker;
+    let p = worker.parallelism();
+    let me = worker.index();
+    let parts = &graph.parts;
+    let lo = graph.lo();
+    let len = graph.values.len();
+    let mut dist = vec![f64::INFINITY; len];
+    let mut heap = BinaryHeap::new();
+    if parts.owner(source) == me {
+        dist[(source - lo) as usize] = 0.0;
+        heap.push(Reverse(Entry(0.0, source - lo)));
+    }
+    let mut best_remote: Vec<rustc_hash::FxHashMap<u32, f64>> = (0..p).map(|_| Default::default()).collect();
+    let mut reporter = Reporter::new(worker);
+    let mut superstep = 0;
+    loop {
+        superstep += 1;
+        let mut settled = 0u64;
+        while let Some(Reverse(Entry(du, u))) = heap.pop() {
+            if du > dist[u as usize] {
+                continue;
+            }
+            settled += 1;
+            let u = u as usize;
+            for (&t, &w) in graph.out.neighbors(u).iter().zip(graph.out.edge_values(u)) {
+                let nd = du + w;
+                let owner = parts.owner(t);
+                if owner == me {
+                    let slot = &mut dist[(t - lo) as usize];
+                    if nd < *slot {
+                        *slot = nd;
+                        heap.push(Reverse(Entry(nd, t - lo)));
+                    }
+                } else {
+                    best_remote[owner].entry(t).and_modify(|x| *x = x.min(nd)).or_insert(nd);
+                }
+            }
+        }
+        let outgoing: Vec<Vec<(u32, f64)>> = best_remote.iter_mut().map(|m| m.drain().collect()).collect();
+        let mut improved = 0u64;
+        for (t, nd) in worker.all_to_all(outgoing)?.into_iter().flatten() {
+            let slot = &mut dist[(t - lo) as usize];
+            if nd < *slot {
+                *slot = nd;
+                heap.push(Reverse(Entry(nd, t - lo)));
+                improved += 1;
+            }
+        }
+        let (improved, settled) = worker.all_reduce((improved, settled), |a, b| (a.0 + b.0, a.1 + b.1))?;
+        reporter.report_values(superstep, settled, improved, Vec::new(), improved == 0);
+        if improved == 0 {
+            break;
+        }
+    }
+    Ok((graph.with_values(dist), IterationStats { supersteps: superstep, converged: true, aggregate: () }))
+}
+
+/// Unweighted shortest paths (hop counts, as `f64`) from `source`, level-synchronous.
+///
+/// # Errors
+/// [`Error::UnknownVertex`] if `source` is not a vertex, runtime failures.
+pub fn bfs<'w, K: VertexKey, VV, EV>(
+    graph: &Graph<'w, K, VV, EV>,
+    source: &K,
+) -> Result<(Graph<'w, K, f64, EV>, IterationStats)> {
+    let source = source_index(graph, source)?;
+    let worker = graph.worker;
+    let p = worker.parallelism();
+    let me = worker.index();
+    let parts = &graph.parts;
+    let lo = graph.lo();
+    let len = graph.values.len();
+    let n = graph.ids.len();
+    let mut dist = vec![f64::INFINITY; len];
+    let mut frontier: Vec<u32> = Vec::new();
+    if parts.owner(source) == me {
+        dist[(source - lo) as usize] = 0.0;
+        frontier.push(source - lo);
+    }
+    // Remote targets already sent: they get a level no larger than the one sent.
+    let mut sent = vec![0u64; n.div_ceil(64)];
+    let mut reporter = Reporter::new(worker);
+    let mut level = 0.0;
+    let mut superstep = 0;
+    loop {
+        superstep += 1;
+        level += 1.0;
+        let mut next = Vec::new();
+        let mut outgoing: Vec<Vec<u32>> = (0..p).map(|_| Vec::new()).collect();
+        for &u in &frontier {
+            for &t in graph.out.neighbors(u as usize) {
+                let owner = parts.owner(t);
+                if owner == me {
+                    let slot = &mut dist[(t - lo) as usize];
+                    if *slot == f64::INFINITY {
+                        *slot = level;
+                        next.push(t - lo);
+                    }
+                } else {
+                    let (word, bit) = ((t / 64) as usize, t % 64);
+                    if sent[word] & (1 << bit) == 0 {
+                        sent[word] |= 1 << bit;
+                        outgoing[owner].push(t);
+                    }
+                }
+            }
+        }
+        for t in worker.all_to_all(outgoing)?.into_iter().flatten() {
+            let slot = &mut dist[(t - lo) as usize];
+            if *slot == f64::INFINITY {
+                *slot = level;
+                next.push(t - lo);
+            }
+        }
+        let (visited, active) =
+            worker.all_reduce((frontier.len() as u64, next.len() as u64), |a, b| (a.0 + b.0, a.1 + b.1))?;
+        reporter.report_values(superstep, visited, active, Vec::new(), active == 0);
+        if active == 0 {
+            break;
+        }
+        frontier = next;
+    }
+    Ok((graph.with_values(dist), IterationStats { supersteps: superstep, converged: true, aggregate: () }))
+}
+
+/// Weighted single-source shortest paths in the vertex-centric model (Bellman-Ford style
+/// relaxation with a min combiner).
+///
+/// # Errors
+/// As [`sssp`].
+pub fn sssp_vertex_centric<'w, K: VertexKey, VV: Data + Clone>(
+    graph: &Graph<'w, K, VV, f64>,
+    source: &K,
+    max_iterations: u32,
+) -> Result<(Graph<'w, K, f64, f64>, IterationStats)> {
+    let source_dense = source_index(graph, source)?;
+    check_weights(graph)?;
+    let source_key = graph.ids.key(source_dense).clone();
+    let start = graph.map_vertices(|k, _| if *k == source_key { 0.0 } else { f64::INFINITY });
+    let config = VertexCentric::new(max_iterations).combiner(|a: &mut f64, b: f64| *a = a.min(b));
+    start.run_vertex_centric(config, |v, messages| {
+        let best = messages.iter().copied().fold(f64::INFINITY, f64::min);
+        let announce = if best < *v.value() {
+            v.set_value(best);
+            true
+        } else {
+            v.superstep() == 1 && *v.value() == 0.0
+        };
+        if announce {
+            let d = *v.value();
+            v.send_along(EdgeDirection::Out, |w| Some(d + w));
+        }
+        v.vote_to_halt();
+    })
+}

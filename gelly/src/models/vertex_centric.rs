@@ -1,0 +1,377 @@
+//! Vertex-centric iteration (Pregel): in every superstep each active vertex runs
+//! `compute(vertex, messages)`, may change its value, send messages along its edges (or to
+//! any neighbour) and vote to halt. A halted vertex wakes up when a message arrives; the
+//! iteration ends when every vertex has halted and no message is in flight, when the
+//! convergence criterion on the aggregate holds, or after `max_iterations` supersteps.
+//!
+//! ```
+//! use eddy_gelly::{Graph, models::vertex_centric::VertexCentric};
+//! # fn main() -> eddy_gelly::Result<()> {
+//! let labels = eddy_runtime::LocalRuntime::with_parallelism(2)?.execute(|worker| {
+//!     let graph = Graph::from_edges(worker, [(1u64, 2u64, ()), (2, 3, ()), (7, 8, ())])?
+//!         .map_vertices(|key, _| *key);
+//!     // Smallest key in each weakly connected component.
+//!     let (result, _) = graph.run_vertex_centric(
+//!         VertexCentric::new(100).combiner(|a: &mut u64, b| *a = (*a).min(b)),
+//!         |v, messages| {
+//!             let best = messages.iter().copied().min().unwrap_or(u64::MAX);
+//!             if v.superstep() == 1 || best < *v.value() {
+//!                 if best < *v.value() {
+//!                     v.set_value(best);
+//!                 }
+//!                 let label = *v.value();
+//!                 v.send_to_neighbors(eddy_gelly::EdgeDirection::All, label);
+//!             }
+//!             v.vote_to_halt();
+//!         },
+//!     )?;
+//!     Ok::<_, eddy_core::Error>(result.vertices().collect()?)
+//! })?;
+//! assert_eq!(labels[0], vec![(1, 1), (2, 1), (3, 1), (7, 7), (8, 7)]);
+//! # Ok(()) }
+//! ```
+
+use eddy_core::{Aggregator, Data};
+
+use crate::graph::{EdgeDirection, Graph, Partitioning};
+use crate::ids::{VertexIds, VertexKey};
+use crate::models::{IterationStats, Reporter};
+use crate::{Error, Result};
+
+pub(crate) type Combiner<M> = Box<dyn Fn(&mut M, M)>;
+type Criterion<A> = Box<dyn Fn(&A) -> bool>;
+
+/// The configuration of a vertex-centric iteration: superstep limit, optional message
+/// combiner, optional aggregator and convergence criterion.
+pub struct VertexCentric<M, A = ()> {
+    max_iterations: u32,
+    combiner: Option<Combiner<M>>,
+    converged: Option<Criterion<A>>,
+}
+
+impl<M> VertexCentric<M, ()> {
+    /// At most `max_iterations` supersteps, no combiner, no aggregator.
+    pub fn new(max_iterations: u32) -> Self {
+        VertexCentric { max_iterations, combiner: None, converged: None }
+    }
+}
+
+impl<M, A: Aggregator> VertexCentric<M, A> {
+    /// Combines two messages to the same vertex into one (`combine(&mut acc, next)`); must
+    /// be associative and commutative. Messages are then combined per target before they
+    /// leave the sending worker, and `compute` receives at most one message.
+    #[must_use]
+    pub fn combiner(mut self, combine: impl Fn(&mut M, M) + 'static) -> Self {
+        self.combiner = Some(Box::new(combine));
+        self
+    }
+
+    /// Declares a global aggregator that `compute` feeds with [`Vertex::aggregate`] and
+    /// reads one superstep later with [`Vertex::previous_aggregate`].
+    #[must_use]
+    pub fn aggregate<B: Aggregator>(self) -> VertexCentric<M, B> {
+        VertexCentric { max_iterations: self.max_iterations, combiner: self.combiner, converged: None }
+    }
+
+    /// Stops after the first superstep whose all-reduced aggregate satisfies `criterion`.
+    #[must_use]
+    pub fn converge_when(mut self, criterion: impl Fn(&A) -> bool + 'static) -> Self {
+        self.converged = Some(Box::new(criterion));
+        self
+    }
+}
+
+/// A neighbour of the vertex being computed (an opaque dense index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Neighbor(pub(crate) u32);
+
+/// One vertex during `compute`: its value, its edges, and the means to send messages.
+pub struct Vertex<'a, K, VV, EV, M, A> {
+    superstep: u32,
+    index: u32,
+    value: &'a mut VV,
+    changed: bool,
+    halted: bool,
+    out_nbrs: &'a [u32],
+    out_values: &'a [EV],
+    in_nbrs: &'a [u32],
+    in_values: &'a [EV],
+    ids: &'a VertexIds<K>,
+    outbox: &'a mut Outbox<M>,
+    combiner: Option<&'a Combiner<M>>,
+    aggregate: &'a mut A,
+    previous: Option<&'a A>,
+}
+
+impl<K: VertexKey, VV, EV, M, A: Aggregator> Vertex<'_, K, VV, EV, M, A> {
+    /// The superstep number, from 1.
+    pub fn superstep(&self) -> u32 {
+        self.superstep
+    }
+    /// The vertex's key.
+    pub fn key(&self) -> &K {
+        self.ids.key(self.index)
+    }
+    /// The vertex's current value.
+    pub fn value(&self) -> &VV {
+        self.value
+    }
+    /// Replaces the vertex's value.
+    pub fn set_value(&mut self, value: VV) {
+        *self.value = value;
+        self.changed = true;
+    }
+    /// The number of vertices of the whole graph.
+    pub fn number_of_vertices(&self) -> u64 {
+        self.ids.len() as u64
+    }
+    /// The number of out-edges.
+    pub fn out_degree(&self) -> usize {
+        self.out_nbrs.len()
+    }
+    /// The number of in-edges.
+    pub fn in_degree(&self) -> usize {
+        self.in_nbrs.len()
+    }
+    /// The key of a neighbour.
+    pub fn neighbor_key(&self, neighbor: Neighbor) -> &K {
+        self.ids.key(neighbor.0)
+    }
+    /// The edges in `direction` as (neighbour, edge value); out-edges first for `All`.
+    pub fn edges(&self, direction: EdgeDirection) -> impl Iterator<Item = (Neighbor, &EV)> + '_ {
+        let (out, inn) = sides(direction);
+        let o = self.out_nbrs.iter().zip(self.out_values).filter(move |_| out);
+        let i = self.in_nbrs.iter().zip(self.in_values).filter(move |_| inn);
+        o.chain(i).map(|(n, v)| (Neighbor(*n), v))
+    }
+    /// Sends `message` to `target` (any vertex reached through [`Vertex::edges`]).
+    pub fn send(&mut self, target: Neighbor, message: M) {
+        self.outbox.send(target.0, message, self.combiner);
+    }
+    /// Sends `message` to every neighbour in `direction` (once per edge).
+    pub fn send_to_neighbors(&mut self, direction: EdgeDirection, message: M)
+    where
+        M: Clone,
+    {
+        self.send_along(direction, |_| Some(message.clone()));
+    }
+    /// Sends `message(edge value)` along every edge in `direction` where it returns `Some`.
+    pub fn send_along(&mut self, direction: EdgeDirection, mut message: impl FnMut(&EV) -> Option<M>) {
+        let (out, inn) = sides(direction);
+        if out {
+            for (n, v) in self.out_nbrs.iter().zip(self.out_values) {
+                if let Some(m) = message(v) {
+                    self.outbox.send(*n, m, self.combiner);
+                }
+            }
+        }
+        if inn {
+            for (n, v) in self.in_nbrs.iter().zip(self.in_values) {
+                if let Some(m) = message(v) {
+                    self.outbox.send(*n, m, self.combiner);
+                }
+            }
+        }
+    }
+    /// Votes to halt: the vertex is skipped until a message wakes it.
+    pub fn vote_to_halt(&mut self) {
+        self.halted = true;
+    }
+    /// Adds to this superstep's aggregate.
+    pub fn aggregate(&mut self, f: impl FnOnce(&mut A)) {
+        f(self.aggregate);
+    }
+    /// The previous superstep's all-reduced aggregate (`None` in superstep 1).
+    pub fn previous_aggregate(&self) -> Option<&A> {
+        self.previous
+    }
+}
+
+pub(crate) fn sides(direction: EdgeDirection) -> (bool, bool) {
+    (
+        matches!(direction, EdgeDirection::Out | EdgeDirection::All),
+        matches!(direction, EdgeDirection::In | EdgeDirection::All),
+    )
+}
+
+/// Messages bound for one partition: combined in dense slots, or listed.
+struct Inbox<M> {
+    slots: Vec<Option<M>>,
+    touched: Vec<u32>,
+    list: Vec<(u32, M)>,
+}
+
+impl<M> Inbox<M> {
+    fn new(len: usize, combining: bool) -> Self {
+        let slots = if combining { (0..len).map(|_| None).collect() } else { Vec::new() };
+        Inbox { slots, touched: Vec::new(), list: Vec::new() }
+    }
+
+    fn add(&mut self, local: u32, message: M, combiner: Option<&Combiner<M>>) {
+        match combiner {
+            Some(combine) => match &mut self.slots[local as usize] {
+                Some(acc) => combine(acc, message),
+                slot @ None => {
+                    *slot = Some(message);
+                    self.touched.push(local);
+                }
+            },
+            None => self.list.push((local, message)),
+        }
+    }
+
+    fn pending(&self) -> usize {
+        self.touched.len() + self.list.len()
+    }
+
+    /// Takes the messages out as a list (for shipping).
+    fn drain(&mut self) -> Vec<(u32, M)> {
+        let mut out = std::mem::take(&mut self.list);
+        for i in self.touched.drain(..) {
+            if let Some(m) = self.slots[i as usize].take() {
+                out.push((i, m));
+            }
+        }
+        out
+    }
+}
+
+/// Where `compute` sends: local targets straight into the next inbox, remote ones into one
+/// (combining) buffer per peer.
+pub(crate) struct Outbox<M> {
+    parts: Partitioning,
+    me: usize,
+    local: Inbox<M>,
+    remote: Vec<Inbox<M>>,
+}
+
+impl<M> Outbox<M> {
+    fn send(&mut self, target: u32, message: M, combiner: Option<&Combiner<M>>) {
+        let owner = if self.parts.bounds.len() == 2 { 0 } else { self.parts.owner(target) };
+        let local = target - self.parts.bounds[owner];
+        if owner == self.me {
+            self.local.add(local, message, combiner);
+        } else {
+            self.remote[owner].add(local, message, combiner);
+        }
+    }
+}
+
+impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> {
+    /// Runs a vertex-centric (Pregel) iteration and returns the graph with the final vertex
+    /// values and what the iteration did. In superstep 1 every vertex is active.
+    ///
+    /// # Errors
+    /// A runtime failure (a peer failed, a `compute` panicked on another worker).
+    pub fn run_vertex_centric<M: Data, A: Aggregator>(
+        &self,
+        config: VertexCentric<M, A>,
+        compute: impl Fn(&mut Vertex<'_, K, VV, EV, M, A>, &[M]),
+    ) -> Result<(Self, IterationStats<A>)> {
+        if config.max_iterations == 0 {
+            return Err(Error::InvalidParameter {
+                name: "max_iterations",
+                reason: "must be at least 1".into(),
+            });
+        }
+        let worker = self.worker;
+        let p = worker.parallelism();
+        let me = worker.index();
+        let parts: &Partitioning = &self.parts;
+        let part_len = |w: usize| (parts.bounds[w + 1] - parts.bounds[w]) as usize;
+        let len = self.values.len();
+        let lo = self.lo();
+        let combiner = config.combiner.as_ref();
+        let combining = combiner.is_some();
+        let mut values = self.values.clone();
+        let mut halted = vec![false; len];
+        let mut inbox: Inbox<M> = Inbox::new(len, combining);
+        let mut previous: Option<A> = None;
+        let mut reporter = Reporter::new(worker);
+        let mut stats = IterationStats { supersteps: 0, converged: false, aggregate: A::default() };
+        for superstep in 1..=config.max_iterations {
+            let mut outbox = Outbox {
+                parts: parts.clone(),
+                me,
+                local: Inbox::new(len, combining),
+                remote: (0..p)
+                    .map(|w| Inbox::new(if w == me { 0 } else { part_len(w) }, combining))
+                    .collect(),
+            };
+            // Without a combiner, lay the messages out per vertex (stable: arrival order).
+            let (offsets, mut listed) = if combining {
+                (Vec::new(), Vec::new())
+            } else {
+                let mut list = std::mem::take(&mut inbox.list);
+                list.sort_by_key(|(i, _)| *i);
+                let mut offsets = vec![0usize; len + 1];
+                for (i, _) in &list {
+                    offsets[*i as usize + 1] += 1;
+                }
+                for i in 0..len {
+                    offsets[i + 1] += offsets[i];
+                }
+                (offsets, list.into_iter().map(|(_, m)| Some(m)).collect::<Vec<_>>())
+            };
+            let mut aggregate = A::default();
+            let mut computed = 0u64;
+            let mut changed = 0u64;
+            let mut buffer: Vec<M> = Vec::new();
+            for i in 0..len {
+                let messages: Option<M>;
+                let slice: &[M] = if combining {
+                    messages = inbox.slots[i].take();
+                    messages.as_slice()
+                } else {
+                    buffer.clear();
+                    buffer.extend(listed[offsets[i]..offsets[i + 1]].iter_mut().filter_map(Option::take));
+                    &buffer
+                };
+                if halted[i] && slice.is_empty() {
+                    continue;
+                }
+                computed += 1;
+                let mut vertex = Vertex {
+                    superstep,
+                    index: lo + i as u32,
+                    value: &mut values[i],
+                    changed: false,
+                    halted: false,
+                    out_nbrs: self.out.neighbors(i),
+                    out_values: self.out.edge_values(i),
+                    in_nbrs: self.inn.neighbors(i),
+                    in_values: self.inn.edge_values(i),
+                    ids: &self.ids,
+                    outbox: &mut outbox,
+                    combiner,
+                    aggregate: &mut aggregate,
+                    previous: previous.as_ref(),
+                };
+                compute(&mut vertex, slice);
+                halted[i] = vertex.halted;
+                changed += u64::from(vertex.changed);
+            }
+            inbox.touched.clear();
+            let outgoing: Vec<Vec<(u32, M)>> = outbox.remote.iter_mut().map(Inbox::drain).collect();
+            let mut next = outbox.local;
+            for (i, m) in worker.all_to_all(outgoing)?.into_iter().flatten() {
+                next.add(i, m, combiner);
+            }
+            inbox = next;
+            let awake = halted.iter().filter(|h| !**h).count() + inbox.pending();
+            let (awake, computed, changed, aggregate) =
+                worker.all_reduce((awake as u64, computed, changed, aggregate), |mut a, b| {
+                    a.3.merge(&b.3);
+                    (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3)
+                })?;
+            let done = awake == 0 || config.converged.as_ref().is_some_and(|c| c(&aggregate));
+            reporter.report(superstep, computed, changed, &aggregate, done);
+            stats = IterationStats { supersteps: superstep, converged: done, aggregate: aggregate.clone() };
+            if done {
+                break;
+            }
+            previous = Some(aggregate);
+        }
+        Ok((self.with_values(values), stats))
+    }
+}
