@@ -97,6 +97,26 @@ fn global_sum(worker: &eddy_core::Worker, blocks: Vec<f64>) -> Result<f64> {
     Ok(worker.all_gather(blocks)?.iter().flatten().sum())
 }
 
+/// `Σ values[i]` over `indices`, with four independent accumulators so that the loads
+/// overlap instead of waiting on one chain of additions; the order of additions depends
+/// on the index list only, never on the partitioning.
+#[inline]
+fn gather_sum(values: &[f64], indices: &[u32]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let mut chunks = indices.chunks_exact(4);
+    for c in &mut chunks {
+        acc[0] += values[c[0] as usize];
+        acc[1] += values[c[1] as usize];
+        acc[2] += values[c[2] as usize];
+        acc[3] += values[c[3] as usize];
+    }
+    let mut tail = 0.0;
+    for &u in chunks.remainder() {
+        tail += values[u as usize];
+    }
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail
+}
+
 /// PageRank, fast path. Returns the graph with each vertex's rank as its value and the
 /// iteration's statistics (the aggregate is the last L1 change; `converged` tells whether
 /// the tolerance was reached — always true with a fixed iteration count).
@@ -127,24 +147,26 @@ pub fn pagerank<'w, K: VertexKey, VV, EV>(
         .collect();
     let mut rank = vec![1.0 / nf; len];
     let mut next = vec![0.0; len];
-    let mut full: Vec<f64> = Vec::with_capacity(n);
+    let mut full = vec![0.0; n];
     let mut reporter = Reporter::new(worker);
     for iteration in 1..=max {
         let contrib: Vec<f64> = rank.iter().zip(&inv_out).map(|(r, w)| r * w).collect();
         let dangling = block_sums(len, block, |i| if graph.out.degree(i) == 0 { rank[i] } else { 0.0 });
         let gathered = worker.all_gather((contrib, dangling))?;
-        full.clear();
         let mut dangling_sum = 0.0;
+        let mut g = 0;
         for (c, b) in &gathered {
-            full.extend_from_slice(c);
+            for x in c {
+                full[g] = *x;
+                g += 1;
+            }
             // One running sum over all blocks in index order (not per worker): P-independent.
             dangling_sum = b.iter().fold(dangling_sum, |acc, x| acc + x);
         }
         drop(gathered);
         let base = (1.0 - d) / nf + d * dangling_sum / nf;
-        let inn = &graph.inn;
         for (i, slot) in next.iter_mut().enumerate() {
-            let s: f64 = inn.neighbors(i).iter().map(|&u| full[u as usize]).sum();
+            let s = gather_sum(&full, graph.inn.neighbors(i));
             *slot = base + d * s;
         }
         let delta = global_sum(worker, block_sums(len, block, |i| (next[i] - rank[i]).abs()))?;
