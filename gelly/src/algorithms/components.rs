@@ -1,10 +1,11 @@
 //! Weakly connected components: every vertex is labelled with the smallest key of its
 //! component (edge directions ignored).
 //!
-//! [`connected_components`] is the fast path: each worker unions the endpoints of its
-//! out-edges in a disjoint-set forest over all vertex indices (linking the larger root
-//! under the smaller, so a root is its component's smallest index), then the workers'
-//! forests are all-gathered and merged — one exchange in all. The same labels come from
+//! [`connected_components`] is the fast path: Afforest-style sampling, then each worker
+//! unions the edges of its vertices outside the giant component in a disjoint-set forest
+//! over all vertex indices (linking the larger root under the smaller, so a root is its
+//! component's smallest index); the workers' forests are all-gathered and merged — two
+//! exchanges in all. The same labels come from
 //! each of the three iteration models: [`wcc_vertex_centric`], [`wcc_scatter_gather`],
 //! [`wcc_gsa`] (min-label propagation; supersteps ≈ the largest component's diameter).
 
@@ -48,35 +49,71 @@ pub fn connected_components<'w, K: VertexKey, VV, EV>(
     let worker = graph.worker;
     let n = graph.ids.len();
     let lo = graph.lo();
+    let len = graph.values.len();
     let mut reporter = Reporter::new(worker);
     let mut parent: Vec<u32> = (0..n as u32).collect();
-    for i in 0..graph.values.len() {
-        let s = lo + i as u32;
-        for &d in graph.out.neighbors(i) {
-            union(&mut parent, s, d);
+    // Afforest (Sutton et al., IPDPS 2018): link every vertex to a few neighbours first,
+    // merge the workers' forests, then find the component most sampled vertices belong to
+    // — on real graphs the giant one — and link only the vertices outside it along all
+    // their out- and in-edges. An edge u -> v is then either linked at u (u outside the
+    // giant component), or at v through its in-edge (v outside), or both ends were already
+    // known to be in the giant component.
+    const SAMPLE_NEIGHBOURS: usize = 2;
+    for i in 0..len {
+        let v = lo + i as u32;
+        for &u in graph.out.neighbors(i).iter().take(SAMPLE_NEIGHBOURS) {
+            union(&mut parent, v, u);
+        }
+        if let Some(&u) = graph.inn.neighbors(i).first() {
+            union(&mut parent, v, u);
         }
     }
-    if worker.parallelism() > 1 {
-        // Flatten before shipping so merging is one union per vertex and peer.
-        for v in 0..n as u32 {
-            parent[v as usize] = find(&mut parent, v);
+    merge_forests(worker, &mut parent)?;
+    let samples = n.min(1024);
+    let mut counts: rustc_hash::FxHashMap<u32, u32> = rustc_hash::FxHashMap::default();
+    for k in 0..samples {
+        let v = (k as u64 * n as u64 / samples as u64) as u32;
+        *counts.entry(find(&mut parent, v)).or_default() += 1;
+    }
+    let giant =
+        counts.into_iter().max_by_key(|&(root, count)| (count, std::cmp::Reverse(root))).map(|(r, _)| r);
+    for i in 0..len {
+        let v = lo + i as u32;
+        if Some(find(&mut parent, v)) == giant {
+            continue;
         }
-        let me = worker.index();
-        for (w, theirs) in worker.all_gather(parent.clone())?.into_iter().enumerate() {
-            if w == me {
-                continue;
-            }
-            for (v, &r) in theirs.iter().enumerate() {
-                if r != v as u32 {
-                    union(&mut parent, v as u32, r);
-                }
-            }
+        for &u in graph.out.neighbors(i).iter().skip(SAMPLE_NEIGHBOURS).chain(graph.inn.neighbors(i)) {
+            union(&mut parent, v, u);
         }
     }
-    let labels: Vec<K> =
-        (0..graph.values.len()).map(|i| graph.ids.key(find(&mut parent, lo + i as u32)).clone()).collect();
+    merge_forests(worker, &mut parent)?;
+    let labels: Vec<K> = (0..len).map(|i| graph.ids.key(find(&mut parent, lo + i as u32)).clone()).collect();
     reporter.report_values(1, n as u64, n as u64, Vec::new(), true);
     Ok((graph.with_values(labels), IterationStats { supersteps: 1, converged: true, aggregate: () }))
+}
+
+/// Makes every worker's forest the union of all of them (same sets, so the same roots:
+/// a root is always the smallest index of its set).
+fn merge_forests(worker: &eddy_core::Worker, parent: &mut [u32]) -> Result<()> {
+    if worker.parallelism() == 1 {
+        return Ok(());
+    }
+    // Flatten before shipping so merging is one union per vertex and peer.
+    for v in 0..parent.len() as u32 {
+        parent[v as usize] = find(parent, v);
+    }
+    let me = worker.index();
+    for (w, theirs) in worker.all_gather(parent.to_vec())?.into_iter().enumerate() {
+        if w == me {
+            continue;
+        }
+        for (v, &r) in theirs.iter().enumerate() {
+            if r != v as u32 {
+                union(parent, v as u32, r);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Weakly connected components in the vertex-centric model (min-label propagation with a

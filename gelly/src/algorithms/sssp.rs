@@ -6,7 +6,8 @@
 //!   inside its partition from the vertices whose distance improved, and ships the best
 //!   tentative distance per remote target (combined by min) to its owner; it ends when no
 //!   distance improves anywhere. Supersteps ≈ how often shortest paths cross partitions.
-//! - [`bfs`]: unweighted hop counts, level-synchronous (one superstep per level).
+//! - [`bfs`]: unweighted hop counts, level-synchronous (one superstep per level),
+//!   direction-optimising (top-down while the frontier is small, bottom-up while it is large).
 //! - [`sssp_vertex_centric`]: the weighted version in the generic vertex-centric model.
 
 use std::cmp::{Ordering, Reverse};
@@ -164,45 +165,90 @@ pub fn bfs<'w, K: VertexKey, VV, EV>(
     }
     // Remote targets already sent: they get a level no larger than the one sent.
     let mut sent = vec![0u64; n.div_ceil(64)];
+    // Direction optimisation (Beamer et al., SC 2012): when the frontier's out-edges
+    // outnumber 1/ALPHA of the unvisited vertices' in-edges, every unvisited vertex looks
+    // for a parent among its in-neighbours instead (bottom-up, reading an all-gathered
+    // frontier bitmap); back to top-down once the frontier is below n/BETA vertices. The
+    // levels are the same either way.
+    const ALPHA: u64 = 14;
+    const BETA: u64 = 24;
+    let mut in_frontier = vec![0u64; n.div_ceil(64)];
+    let mut unvisited_in_edges =
+        graph.inn.len() as u64 - frontier.iter().map(|&v| graph.inn.degree(v as usize) as u64).sum::<u64>();
+    let mut frontier_out_edges: u64 = frontier.iter().map(|&v| graph.out.degree(v as usize) as u64).sum();
+    let (mut global_out, mut global_unvisited) =
+        worker.all_reduce((frontier_out_edges, unvisited_in_edges), |a, b| (a.0 + b.0, a.1 + b.1))?;
+    let mut active_global = 1u64;
+    let mut bottom_up = false;
     let mut reporter = Reporter::new(worker);
     let mut level = 0.0;
     let mut superstep = 0;
     loop {
         superstep += 1;
         level += 1.0;
+        if !bottom_up && global_out * ALPHA > global_unvisited {
+            bottom_up = true;
+        } else if bottom_up && active_global * BETA < n as u64 {
+            bottom_up = false;
+        }
         let mut next = Vec::new();
-        let mut outgoing: Vec<Vec<u32>> = (0..p).map(|_| Vec::new()).collect();
-        for &u in &frontier {
-            for &t in graph.out.neighbors(u as usize) {
-                let owner = parts.owner(t);
-                if owner == me {
-                    let slot = &mut dist[(t - lo) as usize];
-                    if *slot == f64::INFINITY {
-                        *slot = level;
-                        next.push(t - lo);
-                    }
-                } else {
-                    let (word, bit) = ((t / 64) as usize, t % 64);
-                    if sent[word] & (1 << bit) == 0 {
-                        sent[word] |= 1 << bit;
-                        outgoing[owner].push(t);
+        if bottom_up {
+            let mine: Vec<u32> = frontier.iter().map(|&v| lo + v).collect();
+            in_frontier.iter_mut().for_each(|w| *w = 0);
+            for g in worker.all_gather(mine)?.into_iter().flatten() {
+                in_frontier[(g / 64) as usize] |= 1 << (g % 64);
+            }
+            for (v, slot) in dist.iter_mut().enumerate() {
+                if *slot == f64::INFINITY
+                    && graph
+                        .inn
+                        .neighbors(v)
+                        .iter()
+                        .any(|&u| in_frontier[(u / 64) as usize] & (1 << (u % 64)) != 0)
+                {
+                    *slot = level;
+                    next.push(v as u32);
+                }
+            }
+        } else {
+            let mut outgoing: Vec<Vec<u32>> = (0..p).map(|_| Vec::new()).collect();
+            for &u in &frontier {
+                for &t in graph.out.neighbors(u as usize) {
+                    let owner = parts.owner(t);
+                    if owner == me {
+                        let slot = &mut dist[(t - lo) as usize];
+                        if *slot == f64::INFINITY {
+                            *slot = level;
+                            next.push(t - lo);
+                        }
+                    } else {
+                        let (word, bit) = ((t / 64) as usize, t % 64);
+                        if sent[word] & (1 << bit) == 0 {
+                            sent[word] |= 1 << bit;
+                            outgoing[owner].push(t);
+                        }
                     }
                 }
             }
-        }
-        for t in worker.all_to_all(outgoing)?.into_iter().flatten() {
-            let slot = &mut dist[(t - lo) as usize];
-            if *slot == f64::INFINITY {
-                *slot = level;
-                next.push(t - lo);
+            for t in worker.all_to_all(outgoing)?.into_iter().flatten() {
+                let slot = &mut dist[(t - lo) as usize];
+                if *slot == f64::INFINITY {
+                    *slot = level;
+                    next.push(t - lo);
+                }
             }
         }
-        let (visited, active) =
-            worker.all_reduce((frontier.len() as u64, next.len() as u64), |a, b| (a.0 + b.0, a.1 + b.1))?;
+        frontier_out_edges = next.iter().map(|&v| graph.out.degree(v as usize) as u64).sum();
+        unvisited_in_edges -= next.iter().map(|&v| graph.inn.degree(v as usize) as u64).sum::<u64>();
+        let (visited, active, out_edges, unvisited) = worker.all_reduce(
+            (frontier.len() as u64, next.len() as u64, frontier_out_edges, unvisited_in_edges),
+            |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3),
+        )?;
         reporter.report_values(superstep, visited, active, Vec::new(), active == 0);
         if active == 0 {
             break;
         }
+        (global_out, global_unvisited, active_global) = (out_edges, unvisited, active);
         frontier = next;
     }
     Ok((graph.with_values(dist), IterationStats { supersteps: superstep, converged: true, aggregate: () }))
