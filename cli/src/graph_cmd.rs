@@ -1,12 +1,14 @@
 //! `eddy pagerank`, `eddy cc` and `eddy sssp`: load a graph, run one gelly algorithm on
 //! a [`LocalRuntime`], then write the per-vertex result and report.
 //!
-//! How a run goes: check the parameters and the output destination; read or generate the
-//! edges once (every worker takes its share of the same `EdgeList`); in the job, build
-//! the [`Graph`] (timed as *load*, together with the read) and run the algorithm (timed
-//! as *compute*) — worker 0's clock; each worker returns its vertices' keys and values,
-//! and since partitions are contiguous key ranges, concatenating them in worker order
-//! lists every vertex sorted by id.
+//! How a run goes: check the parameters and the output destination; open the input file
+//! (or generate the edges once, every worker then taking its share of the same
+//! `EdgeList`); in the job, every worker reads its share of the file and builds its part
+//! of the [`Graph`] (timed as *load*, together with opening or generating) and runs the
+//! algorithm (timed as *compute*) — worker 0's clock, which the collective exchanges of
+//! the build keep in step with the others; each worker returns its vertices' keys and
+//! values, and since partitions are contiguous key ranges, concatenating them in worker
+//! order lists every vertex sorted by id.
 //!
 //! **Note**: `LocalRuntime::execute` takes jobs that fail with `eddy_core::Error`; a
 //! gelly error raised inside the job (an unknown source, a bad weight) travels through it
@@ -23,7 +25,7 @@ use eddy_runtime::LocalRuntime;
 use serde_json::Value;
 
 use crate::args::{InputArgs, RunArgs};
-use crate::input::{Input, Source};
+use crate::input::{Edges, Input, Source};
 use crate::output::{self, Report, Top};
 use crate::progress::Progress;
 
@@ -63,6 +65,7 @@ struct Part<V, A> {
     values: Vec<V>,
     vertices: u64,
     edges: u64,
+    edges_read: u64,
     stats: IterationStats<A>,
     build: Duration,
     compute: Duration,
@@ -89,12 +92,18 @@ fn join<V, A>(parts: Vec<Part<V, A>>) -> Result<Joined<V, A>> {
 }
 
 /// Runs a job whose steps fail with `eddy_gelly::Error` on `runtime` and returns every
-/// worker's result in worker order (see the module note).
+/// worker's result in worker order (see the module note). An error reading the input
+/// file says so, as when the file is opened.
 fn execute<T: Send>(
     runtime: &LocalRuntime,
     job: impl Fn(&Worker) -> eddy_gelly::Result<T> + Sync,
 ) -> Result<Vec<T>> {
-    Ok(runtime.execute(|worker| job(worker).map_err(eddy_core::Error::from))?)
+    runtime.execute(|worker| job(worker).map_err(eddy_core::Error::from)).map_err(|e| {
+        let reading = matches!(&e, eddy_core::Error::Job(inner)
+            if matches!(inner.downcast_ref::<eddy_gelly::Error>(), Some(eddy_gelly::Error::Input(_))));
+        let e = anyhow::Error::from(e);
+        if reading { e.context("cannot read the input") } else { e }
+    })
 }
 
 /// The job's body after the graph is built: optionally symmetrise it, then time the
@@ -111,8 +120,8 @@ where
     EV: Data + Clone,
     V: Clone,
 {
-    let graph = if undirected { graph.undirected()? } else { graph };
-    let edges = graph.number_of_edges()?;
+    let edges_read = graph.number_of_edges()?;
+    let (graph, edges) = if undirected { (graph.undirected()?, 2 * edges_read) } else { (graph, edges_read) };
     let build = started.elapsed();
     let computing = Instant::now();
     let (result, stats) = algorithm(&graph)?;
@@ -122,6 +131,7 @@ where
         vertices: result.number_of_vertices(),
         values: result.into_local_values(),
         edges,
+        edges_read,
         stats,
         build,
         compute,
@@ -156,14 +166,17 @@ pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Res
     if let Some(listener) = progress.listener(matches!(algorithm, Algorithm::PageRank(_))) {
         runtime = runtime.with_listener(listener);
     }
-    progress.stage("building the graph");
-    let edges = &loaded.edges;
+    progress.stage(match loaded.edges {
+        Edges::File(_) => "reading and building the graph",
+        Edges::InMemory(_) => "building the graph",
+    });
+    let input = &loaded;
     let undirected = loaded.undirected;
     let report = match algorithm {
         Algorithm::PageRank(params) => {
             let parts = execute(&runtime, |worker| {
                 let started = Instant::now();
-                let graph = Graph::from_edge_list(worker, edges)?;
+                let graph = input.graph(worker)?;
                 solve(graph, undirected, started, |g| pagerank(g, &params))
             })?;
             let joined = join(parts)?;
@@ -173,7 +186,7 @@ pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Res
         Algorithm::Components => {
             let parts = execute(&runtime, |worker| {
                 let started = Instant::now();
-                let graph = Graph::from_edge_list(worker, edges)?;
+                let graph = input.graph(worker)?;
                 solve(graph, undirected, started, connected_components)
             })?;
             let joined = join(parts)?;
@@ -181,14 +194,14 @@ pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Res
             components_report(&joined)
         }
         Algorithm::ShortestPaths { source, unweighted } => {
-            let weighted = edges.weights.is_some() && !unweighted;
+            let weighted = input.weighted() && !unweighted;
             let parts = execute(&runtime, |worker| {
                 let started = Instant::now();
                 if weighted {
-                    let graph = Graph::from_weighted_edge_list(worker, edges)?;
+                    let graph = input.weighted_graph(worker)?;
                     solve(graph, undirected, started, |g| sssp(g, &source))
                 } else {
-                    let graph = Graph::from_edge_list(worker, edges)?;
+                    let graph = input.graph(worker)?;
                     solve(graph, undirected, started, |g| bfs(g, &source))
                 }
             })?;
@@ -213,6 +226,7 @@ fn write_output<V: std::fmt::Display, A>(run: &RunArgs, joined: &Joined<V, A>) -
 struct Partial {
     vertices: u64,
     edges: u64,
+    edges_read: u64,
     supersteps: u32,
     converged: bool,
     build: Duration,
@@ -227,6 +241,7 @@ impl Partial {
         Partial {
             vertices: first.vertices,
             edges: first.edges,
+            edges_read: first.edges_read,
             supersteps: first.stats.supersteps,
             converged: first.stats.converged,
             build: first.build,
@@ -246,7 +261,7 @@ fn finish(
 ) -> Report {
     Report {
         algorithm: algorithm.name(),
-        input: input.description.clone(),
+        input: input.description(partial.edges_read),
         vertices: partial.vertices,
         edges: partial.edges,
         supersteps: partial.supersteps,

@@ -364,3 +364,92 @@ fn every_subcommand_explains_its_flags() {
     }
     assert!(ok(&["sssp", "--help"]).contains("--unweighted"));
 }
+
+/// A larger edge list with comments, blank lines, CRLF line ends and no final newline.
+fn mixed_edge_list(lines: u64) -> String {
+    let mut text = String::from("# a generated graph\n\n");
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    for i in 0..lines {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let end = if i.is_multiple_of(3) { "\r\n" } else { "\n" };
+        text.push_str(&format!("{} {}{end}", x % 500, (x >> 32) % 500));
+        if i.is_multiple_of(100) {
+            text.push_str("% comment\n\n");
+        }
+    }
+    text.truncate(text.trim_end().len());
+    text
+}
+
+#[test]
+fn file_inputs_read_per_worker_give_the_same_output_for_every_parallelism() {
+    let dir = Scratch::new("file-parallelism");
+    let input = dir.file("g.txt", &mixed_edge_list(3_000));
+    for command in [&["pagerank"][..], &["cc"], &["sssp", "--source", "0"]] {
+        let mut files = Vec::new();
+        for parallelism in ["1", "3", "4"] {
+            let file = dir.path(&format!("{}-{parallelism}.tsv", command[0]));
+            let mut args: Vec<&str> = command.to_vec();
+            args.extend([p(&input), "--parallelism", parallelism, "--output", p(&file), "--json"]);
+            let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+            assert_eq!(json["edges"], 3_000);
+            assert_eq!(json["input"], format!("{} (3000 edges)", input.display()));
+            files.push(std::fs::read(&file).unwrap());
+        }
+        assert!(!files[0].is_empty());
+        assert!(files.iter().all(|f| *f == files[0]), "{} differs between parallelisms", command[0]);
+    }
+}
+
+#[test]
+fn a_malformed_late_line_is_named_with_its_line_number_for_every_parallelism() {
+    let dir = Scratch::new("malformed-late");
+    let good = mixed_edge_list(3_000);
+    let line = good.lines().count() + 2;
+    let input = dir.file("bad.txt", &format!("{good}\n1 2\n3 4 5 6\n7 x\n"));
+    let out_file = dir.path("out.tsv");
+    for parallelism in ["1", "2", "4"] {
+        for command in [&["pagerank"][..], &["cc"], &["sssp", "--source", "1"]] {
+            let mut args: Vec<&str> = command.to_vec();
+            args.extend([p(&input), "-p", parallelism, "--output", p(&out_file)]);
+            let err = fails(&args);
+            assert!(err.starts_with("error: cannot read the input: "), "{err}");
+            assert!(
+                err.contains(&format!(
+                    "{}:{line}: expected `src dst [weight]`, found more than three fields: \"3 4 5 6\"",
+                    input.display()
+                )),
+                "{err}"
+            );
+        }
+    }
+    assert_eq!(dir.listing(), ["bad.txt"], "no output and no temporary file left behind");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_read_once_and_gives_the_same_output_as_the_file() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let dir = Scratch::new("pipe");
+    let text = mixed_edge_list(2_000);
+    let input = dir.file("g.txt", &text);
+    let from_file = dir.path("file.tsv");
+    ok(&["cc", p(&input), "-p", "3", "--output", p(&from_file)]);
+    let from_pipe = dir.path("pipe.tsv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eddy"))
+        .args(["cc", "/dev/stdin", "-p", "3", "--json", "--output", p(&from_pipe)])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the eddy binary runs");
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["input"], "/dev/stdin (2000 edges)");
+    assert_eq!(std::fs::read(&from_pipe).unwrap(), std::fs::read(&from_file).unwrap());
+}

@@ -7,13 +7,20 @@
 //! three flat vectors, no allocation per edge. A path ending in `.gz` is read and written
 //! gzip-compressed.
 //!
+//! A file can also be read in shares, one per worker, each parsing its own run of lines
+//! in parallel without holding the file: see [`EdgeListFile`].
+//!
 //! **Note**: the writer writes to `FILE.tmp` and renames it when complete, so a failed
 //! write never leaves a partial file under the requested name.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+
+mod share;
+
+pub use share::EdgeListFile;
 
 /// Edges in columns: `src[i] → dst[i]` with weight `weights[i]` when weighted.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,14 +61,7 @@ impl EdgeList {
 /// # Ok::<(), eddy_datasets::Error>(())
 /// ```
 pub fn read_edge_list(path: &Path) -> Result<EdgeList> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
-    let mut bytes = std::fs::read(path).map_err(io)?;
-    if is_gzip(path) {
-        let mut text = Vec::with_capacity(bytes.len() * 4);
-        flate2::read::MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut text).map_err(io)?;
-        bytes = text;
-    }
-    parse_edge_list(&bytes, path)
+    EdgeListFile::open(path)?.read_all()
 }
 
 fn is_gzip(path: &Path) -> bool {
@@ -78,28 +78,11 @@ fn is_gzip(path: &Path) -> bool {
 /// line in place; any other line (comments, odd spacing, errors) goes through the general
 /// line parser, which also words the error.
 pub fn parse_edge_list(bytes: &[u8], path: &Path) -> Result<EdgeList> {
-    let mut parser = Parser { edges: EdgeList::default(), weighted: None, path };
+    let mut parser = Parser::new(path, None);
     let expected = bytes.len() / 12;
     parser.edges.src.reserve(expected);
     parser.edges.dst.reserve(expected);
-    let mut at = 0;
-    let mut index = 0;
-    while at < bytes.len() {
-        let (consumed, fast) = fast_line(&bytes[at..]);
-        let end = match fast {
-            Some((src, dst, weight)) if parser.accepts(weight.is_some()) => {
-                parser.push(src, dst, weight);
-                at + consumed
-            }
-            _ => {
-                let end = bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| at + p);
-                parser.general_line(&bytes[at..end], index)?;
-                end + 1
-            }
-        };
-        at = end;
-        index += 1;
-    }
+    parser.lines(bytes, &mut 0)?;
     Ok(parser.edges)
 }
 
@@ -156,7 +139,45 @@ struct Parser<'p> {
     path: &'p Path,
 }
 
-impl Parser<'_> {
+impl<'p> Parser<'p> {
+    /// A parser for the lines of `path`; `weighted` is the weight rule when it is already
+    /// known (from the file's first edge line), `None` to take it from the first edge seen.
+    fn new(path: &'p Path, weighted: Option<bool>) -> Self {
+        let weights = (weighted == Some(true)).then(Vec::new);
+        Parser { edges: EdgeList { src: Vec::new(), dst: Vec::new(), weights }, weighted, path }
+    }
+
+    /// Parses whole lines (only the last may lack its `\n`); `index` is the 0-based number
+    /// of the first line and is advanced past them.
+    fn lines(&mut self, bytes: &[u8], index: &mut u64) -> Result<()> {
+        let mut at = 0;
+        while at < bytes.len() {
+            let (consumed, fast) = fast_line(&bytes[at..]);
+            at = match fast {
+                Some((src, dst, weight)) if self.accepts(weight.is_some()) => {
+                    self.push(src, dst, weight);
+                    at + consumed
+                }
+                _ => {
+                    let end = bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| at + p);
+                    self.general_line(&bytes[at..end], *index)?;
+                    end + 1
+                }
+            };
+            *index += 1;
+        }
+        Ok(())
+    }
+
+    /// Empties the parsed edges, keeping their buffers.
+    fn clear(&mut self) {
+        self.edges.src.clear();
+        self.edges.dst.clear();
+        if let Some(weights) = &mut self.edges.weights {
+            weights.clear();
+        }
+    }
+
     /// True if an edge with (or without) a weight fits the lines seen so far.
     fn accepts(&self, has_weight: bool) -> bool {
         self.weighted.is_none_or(|w| w == has_weight)
@@ -177,7 +198,7 @@ impl Parser<'_> {
     }
 
     /// Any line: blank, comment, unusual spacing, or malformed (the error names it).
-    fn general_line(&mut self, raw: &[u8], index: usize) -> Result<()> {
+    fn general_line(&mut self, raw: &[u8], index: u64) -> Result<()> {
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
         let Some(start) = line.iter().position(|b| !is_separator(*b)) else { return Ok(()) };
         if matches!(line[start], b'#' | b'%') {
@@ -281,9 +302,9 @@ fn parse_weight(field: &[u8]) -> std::result::Result<f64, String> {
     Ok(weight)
 }
 
-fn invalid(path: &Path, index: usize, line: &[u8], reason: &str) -> Error {
+fn invalid(path: &Path, index: u64, line: &[u8], reason: &str) -> Error {
     let text: String = String::from_utf8_lossy(line).trim().chars().take(120).collect();
-    Error::InvalidInput { path: path.to_path_buf(), line: index as u64 + 1, text, reason: reason.to_string() }
+    Error::InvalidInput { path: path.to_path_buf(), line: index + 1, text, reason: reason.to_string() }
 }
 
 #[cfg(test)]

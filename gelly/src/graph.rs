@@ -5,7 +5,8 @@
 //! vertices plus edge endpoints), the values of those vertices in a dense array, their
 //! out-edges and their in-edges in CSR form. Neighbour lists hold global dense indices
 //! (`u32`); the layout is built once and shared (`Arc`) by every graph derived from it
-//! that keeps the topology, and by every superstep of an iteration.
+//! that keeps the topology, and by every superstep of an iteration. Building it from the
+//! workers' edges — partitioning, routing, CSR — is the `build` submodule's job.
 
 use std::sync::Arc;
 
@@ -13,6 +14,10 @@ use eddy_core::{Data, DataSet, Worker};
 
 use crate::ids::{VertexIds, VertexKey, map_keys};
 use crate::{Error, Result};
+
+mod build;
+
+pub(crate) use build::{DenseEdges, assemble};
 
 /// Which edges of a vertex an operation follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -79,6 +84,9 @@ pub(crate) fn block_size(n: u32) -> u32 {
     (n / 4096).next_power_of_two().clamp(1, 1024)
 }
 
+/// The partitioning and this worker's out- and in-adjacency.
+pub(crate) type Topology<EV> = (Arc<Partitioning>, Arc<Adjacency<EV>>, Arc<Adjacency<EV>>);
+
 /// A graph with vertex keys `K`, vertex values `VV` and edge values `EV`; one worker's part.
 pub struct Graph<'w, K, VV, EV> {
     pub(crate) worker: &'w Worker,
@@ -121,9 +129,15 @@ impl<'w, K: VertexKey, EV: Data + Clone> Graph<'w, K, (), EV> {
 
     /// Builds a graph from this worker's share of the edges given as columns.
     pub(crate) fn from_columns(worker: &'w Worker, srcs: &[K], dsts: &[K], values: Vec<EV>) -> Result<Self> {
-        let (ids, dense) = map_keys(worker, &[srcs, dsts])?;
-        let edges = dense[0].iter().zip(&dense[1]).zip(values).map(|((s, d), v)| (*s, *d, v)).collect();
-        drop(dense);
+        let (ids, mut dense) = map_keys(worker, &[srcs, dsts])?;
+        let dst = dense.pop().unwrap_or_default();
+        let src = dense.pop().unwrap_or_default();
+        Self::from_dense(worker, ids, DenseEdges { src, dst, values })
+    }
+
+    /// Builds a graph over the vertices `ids` from this worker's share of the edges, given
+    /// as dense indices.
+    pub(crate) fn from_dense(worker: &'w Worker, ids: VertexIds<K>, edges: DenseEdges<EV>) -> Result<Self> {
         let ids = Arc::new(ids);
         let (parts, out, inn) = assemble(worker, ids.len(), edges, None)?;
         let values =
@@ -148,12 +162,12 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let (ids, mut vdense) = map_keys(worker, &[&vkeys])?;
         let vdense = vdense.pop().unwrap_or_default();
         let ids = Arc::new(ids);
-        let mut edge_list = Vec::new();
+        let mut edge_list = DenseEdges::new();
         for (s, d, v) in edges {
             let si = ids.index_of(&s);
             let di = ids.index_of(&d);
             match (si, di) {
-                (Some(si), Some(di)) => edge_list.push((si, di, v)),
+                (Some(si), Some(di)) => edge_list.push(si, di, v),
                 (None, _) => return Err(unknown_endpoint(&s, &s, &d)),
                 (_, None) => return Err(unknown_endpoint(&d, &s, &d)),
             }
@@ -211,103 +225,6 @@ fn place_values<K: VertexKey, VV: Data + Clone>(
         });
     }
     Ok(slots.into_iter().map(|v| v.expect("every vertex key came from the vertex list")).collect())
-}
-
-/// The partitioning and this worker's out- and in-adjacency.
-pub(crate) type Topology<EV> = (Arc<Partitioning>, Arc<Adjacency<EV>>, Arc<Adjacency<EV>>);
-
-/// Chooses the partitioning (unless given) and builds this worker's out- and in-adjacency
-/// from its share of the edges (global dense indices). Edge order is kept: a vertex's
-/// neighbours appear in the order of the workers' shares, then of the edges in each share.
-pub(crate) fn assemble<EV: Data + Clone>(
-    worker: &Worker,
-    n: usize,
-    edges: Vec<(u32, u32, EV)>,
-    parts: Option<Arc<Partitioning>>,
-) -> Result<Topology<EV>> {
-    let parts = match parts {
-        Some(parts) => parts,
-        None => Arc::new(balanced_partitioning(worker, n as u32, &edges)?),
-    };
-    let p = worker.parallelism();
-    let mut to_src: Vec<Vec<(u32, u32, EV)>> = (0..p).map(|_| Vec::new()).collect();
-    let mut to_dst: Vec<Vec<(u32, u32, EV)>> = (0..p).map(|_| Vec::new()).collect();
-    for (s, d, v) in edges {
-        to_dst[parts.owner(d)].push((s, d, v.clone()));
-        to_src[parts.owner(s)].push((s, d, v));
-    }
-    let lo = parts.bounds[worker.index()];
-    let len = (parts.bounds[worker.index() + 1] - lo) as usize;
-    let out = build_csr(worker.all_to_all(to_src)?, lo, len, |&(s, d, _)| (s, d));
-    let inn = build_csr(worker.all_to_all(to_dst)?, lo, len, |&(s, d, _)| (d, s));
-    Ok((parts, Arc::new(out), Arc::new(inn)))
-}
-
-fn balanced_partitioning<EV>(worker: &Worker, n: u32, edges: &[(u32, u32, EV)]) -> Result<Partitioning> {
-    let block = block_size(n);
-    let blocks = n.div_ceil(block) as usize;
-    let mut weight = vec![0u64; blocks];
-    for &(s, d, _) in edges {
-        weight[(s / block) as usize] += 1;
-        weight[(d / block) as usize] += 1;
-    }
-    let weight = worker.all_reduce(weight, |mut a, b| {
-        a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
-        a
-    })?;
-    let p = worker.parallelism() as u64;
-    let mut total = 0u64;
-    let mut prefix = Vec::with_capacity(blocks);
-    for (b, w) in weight.iter().enumerate() {
-        let vertices = u64::from(block.min(n - b as u32 * block));
-        total += w + vertices;
-        prefix.push(total);
-    }
-    let mut bounds = vec![0u32];
-    for i in 1..p {
-        let target = total * i / p;
-        let b = prefix.partition_point(|&x| x <= target);
-        bounds.push((b as u32 * block).min(n).max(*bounds.last().unwrap_or(&0)));
-    }
-    bounds.push(n);
-    Ok(Partitioning { bounds, block })
-}
-
-/// Counting sort of received edges into CSR keyed by `key(edge).0 - lo`.
-fn build_csr<EV: Clone>(
-    batches: Vec<Vec<(u32, u32, EV)>>,
-    lo: u32,
-    len: usize,
-    key: impl Fn(&(u32, u32, EV)) -> (u32, u32),
-) -> Adjacency<EV> {
-    let mut offsets = vec![0usize; len + 1];
-    for e in batches.iter().flatten() {
-        offsets[(key(e).0 - lo) as usize + 1] += 1;
-    }
-    for i in 0..len {
-        offsets[i + 1] += offsets[i];
-    }
-    let m = offsets[len];
-    let mut next = offsets.clone();
-    let mut nbrs = vec![0u32; m];
-    let zero_sized = std::mem::size_of::<EV>() == 0;
-    let mut order: Vec<u32> = if zero_sized { Vec::new() } else { vec![0; m] };
-    for (i, e) in batches.iter().flatten().enumerate() {
-        let (k, nbr) = key(e);
-        let slot = &mut next[(k - lo) as usize];
-        nbrs[*slot] = nbr;
-        if !zero_sized {
-            order[*slot] = i as u32;
-        }
-        *slot += 1;
-    }
-    let values = if zero_sized {
-        batches.iter().flatten().map(|e| e.2.clone()).collect()
-    } else {
-        let flat: Vec<&EV> = batches.iter().flatten().map(|e| &e.2).collect();
-        order.iter().map(|&i| flat[i as usize].clone()).collect()
-    };
-    Adjacency { offsets, nbrs, values }
 }
 
 /// Basic accessors.
@@ -528,7 +445,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             }
         }
         let lo = self.lo();
-        let mut edges = Vec::new();
+        let mut edges = DenseEdges::new();
         for i in 0..self.values.len() {
             let s = lo + i as u32;
             if !keep_all[s as usize] {
@@ -536,7 +453,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             }
             for (d, v) in self.out.neighbors(i).iter().zip(self.out.edge_values(i)) {
                 if keep_all[*d as usize] && edge_filter(self.ids.key(s), self.ids.key(*d), v) {
-                    edges.push((new_index[s as usize], new_index[*d as usize], v.clone()));
+                    edges.push(new_index[s as usize], new_index[*d as usize], v.clone());
                 }
             }
         }
@@ -576,7 +493,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     }
 
     /// Same vertices and values, new edges (global dense indices, this worker's share).
-    pub(crate) fn with_edges(&self, edges: Vec<(u32, u32, EV)>) -> Result<Self> {
+    pub(crate) fn with_edges(&self, edges: DenseEdges<EV>) -> Result<Self> {
         let (parts, out, inn) = assemble(self.worker, self.ids.len(), edges, Some(Arc::clone(&self.parts)))?;
         Ok(Graph {
             worker: self.worker,
@@ -606,10 +523,9 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     /// # Errors
     /// A runtime failure.
     pub fn undirected(&self) -> Result<Self> {
-        let mut edges = self.local_dense_edges();
-        let reversed: Vec<_> = edges.iter().map(|(s, d, v)| (*d, *s, v.clone())).collect();
-        edges.extend(reversed);
-        self.with_edges(edges)
+        let forward = self.local_dense_edges();
+        let reversed: Vec<_> = forward.iter().map(|(s, d, v)| (*d, *s, v.clone())).collect();
+        self.with_edges(forward.into_iter().chain(reversed).collect())
     }
 
     /// Drops self-loops and repeated `(src, dst)` edges, keeping the first of each.
@@ -619,14 +535,14 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     /// A runtime failure.
     pub fn simplify(&self) -> Result<Self> {
         let lo = self.lo();
-        let mut edges = Vec::with_capacity(self.out.len());
+        let mut edges = DenseEdges::new();
         let mut seen = rustc_hash::FxHashSet::default();
         for i in 0..self.values.len() {
             let s = lo + i as u32;
             seen.clear();
             for (d, v) in self.out.neighbors(i).iter().zip(self.out.edge_values(i)) {
                 if *d != s && seen.insert(*d) {
-                    edges.push((s, *d, v.clone()));
+                    edges.push(s, *d, v.clone());
                 }
             }
         }

@@ -7,4 +7,5 @@ mod gelly_api;
 mod graphs;
 mod iterations;
 mod layering;
+mod load;
 mod operators;
