@@ -10,8 +10,10 @@
 //! A file can also be read in shares, one per worker, each parsing its own run of lines
 //! in parallel without holding the file: see [`EdgeListFile`].
 //!
-//! **Note**: the writer writes to `FILE.tmp` and renames it when complete, so a failed
-//! write never leaves a partial file under the requested name.
+//! **Note**: the writer writes to a fresh hidden temporary file beside `FILE`
+//! (`.FILE.<pid>.<n>.tmp`, created exclusively) and renames it when complete, so a failed
+//! write never leaves a partial file under the requested name, and concurrent writers
+//! never share a temporary file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -235,7 +237,7 @@ pub fn write_edge_list(path: &Path, edges: &EdgeList) -> Result<()> {
     let temporary = temporary_path(path);
     let io = |source| Error::Io { path: path.to_path_buf(), source };
     let written = (|| -> std::io::Result<()> {
-        let file = std::fs::File::create(&temporary)?;
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
         let file = if is_gzip(path) {
             let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
             write_lines(&mut std::io::BufWriter::new(&mut gz), edges)?;
@@ -265,10 +267,12 @@ fn write_lines(out: &mut impl Write, edges: &EdgeList) -> std::io::Result<()> {
     out.flush()
 }
 
+/// A temporary name beside `path` that no other writer in this or another process uses.
 fn temporary_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".tmp");
-    path.with_file_name(name)
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
 fn is_separator(b: u8) -> bool {
@@ -392,7 +396,12 @@ mod tests {
         let plain = EdgeList { src: vec![3], dst: vec![4], weights: None };
         write_edge_list(&path, &plain).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "3\t4\n");
-        assert!(!dir.join("out.tsv.tmp").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
         let gz = dir.join("out.txt.gz");
         write_edge_list(&gz, &weighted).unwrap();
         let raw = std::fs::read(&gz).unwrap();
@@ -406,6 +415,29 @@ mod tests {
             write_edge_list(&missing_dir, &plain).unwrap_err().to_string().contains("no/such/dir/out.tsv")
         );
         assert!(!missing_dir.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn concurrent_writers_to_one_path_never_mix_their_files() {
+        let dir = std::env::temp_dir().join(format!("eddy-edgelist-race-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("g.txt");
+        let lists: Vec<EdgeList> = (0..4u64)
+            .map(|k| EdgeList {
+                src: (0..2000).map(|i| i * 10 + k).collect(),
+                dst: vec![k; 2000],
+                weights: None,
+            })
+            .collect();
+        std::thread::scope(|scope| {
+            for list in &lists {
+                let path = &path;
+                scope.spawn(move || write_edge_list(path, list).unwrap());
+            }
+        });
+        let back = read_edge_list(&path).unwrap();
+        assert!(lists.contains(&back), "the file is one writer's complete list");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
