@@ -386,8 +386,8 @@ mod tests {
 
     #[test]
     fn written_files_read_back_identically_and_failures_leave_nothing() {
-        let dir = std::env::temp_dir().join(format!("eddy-edgelist-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path();
         let path = dir.join("out.tsv");
         let weighted =
             EdgeList { src: vec![0, 5, u64::MAX], dst: vec![1, 5, 2], weights: Some(vec![0.1, 1e300, -2.5]) };
@@ -396,7 +396,7 @@ mod tests {
         let plain = EdgeList { src: vec![3], dst: vec![4], weights: None };
         write_edge_list(&path, &plain).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "3\t4\n");
-        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        let leftovers: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .filter_map(|e| e.ok())
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
@@ -415,13 +415,12 @@ mod tests {
             write_edge_list(&missing_dir, &plain).unwrap_err().to_string().contains("no/such/dir/out.tsv")
         );
         assert!(!missing_dir.exists());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn concurrent_writers_to_one_path_never_mix_their_files() {
-        let dir = std::env::temp_dir().join(format!("eddy-edgelist-race-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path();
         let path = dir.join("g.txt");
         let lists: Vec<EdgeList> = (0..4u64)
             .map(|k| EdgeList {
@@ -438,6 +437,5 @@ mod tests {
         });
         let back = read_edge_list(&path).unwrap();
         assert!(lists.contains(&back), "the file is one writer's complete list");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -329,8 +329,8 @@ proptest! {
 
     #[test]
     fn a_written_edge_list_reads_back_as_the_same_graph(edges in arb_edges(), gz in any::<bool>()) {
-        let dir = std::env::temp_dir().join(format!("eddy-gelly-roundtrip-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path();
         let path = dir.join(if gz { "g.txt.gz" } else { "g.txt" });
         let list = EdgeList {
             src: edges.iter().map(|e| e.0).collect(),

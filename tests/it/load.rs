@@ -12,26 +12,17 @@ use eddy::gelly::algorithms::{PageRank, pagerank};
 use eddy::runtime::LocalRuntime;
 
 /// A scratch directory removed at the end of the test.
-struct Scratch(PathBuf);
+struct Scratch(tempfile::TempDir);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("eddy-it-load-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
+        Scratch(tempfile::Builder::new().prefix(&format!("eddy-it-load-{name}-")).tempdir().unwrap())
     }
 
     fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
+        let path = self.0.path().join(name);
         std::fs::write(&path, text).unwrap();
         path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -134,7 +125,7 @@ fn reading_per_worker_builds_the_in_memory_graph_in_file_order() {
     }
     // A gzip file is read by worker 0 alone, to the same graph.
     let list = read_edge_list(&dir.file("g.txt", &generated_text(2_000, true, false))).unwrap();
-    let gz = dir.0.join("g.txt.gz");
+    let gz = dir.0.path().join("g.txt.gz");
     write_edge_list(&gz, &list).unwrap();
     for p in [1, 3] {
         let read = execute(p, |w| Ok(held(&Graph::read_weighted_edge_list(w, &gz)?)));
@@ -201,7 +192,7 @@ fn every_worker_reports_the_first_malformed_line_with_its_true_number() {
         "{}:{mixed_line}: this line has no weight but earlier edge lines have one: \"5 6\"",
         mixed.display()
     );
-    let missing = dir.0.join("missing.txt");
+    let missing = dir.0.path().join("missing.txt");
     for p in 1..=4 {
         for weighted in [false, true] {
             assert_eq!(outcomes(&late, p, weighted), vec![expected.clone(); p], "{p} workers");

@@ -279,26 +279,17 @@ mod tests {
     use crate::edgelist::{parse_edge_list, write_edge_list};
 
     /// A scratch directory removed at the end of the test.
-    struct Scratch(PathBuf);
+    struct Scratch(tempfile::TempDir);
 
     impl Scratch {
         fn new(name: &str) -> Self {
-            let dir = std::env::temp_dir().join(format!("eddy-share-{}-{name}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            Scratch(dir)
+            Scratch(tempfile::Builder::new().prefix(&format!("eddy-share-{name}-")).tempdir().unwrap())
         }
 
         fn file(&self, name: &str, text: &str) -> PathBuf {
-            let path = self.0.join(name);
+            let path = self.0.path().join(name);
             std::fs::write(&path, text).unwrap();
             path
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
         }
     }
 
@@ -399,7 +390,7 @@ mod tests {
     fn gzip_is_read_whole_by_share_zero() {
         let dir = Scratch::new("gzip");
         let edges = EdgeList { src: vec![1, 2, 3], dst: vec![2, 3, 1], weights: Some(vec![0.5, 1.0, 2.0]) };
-        let path = dir.0.join("g.txt.gz");
+        let path = dir.0.path().join("g.txt.gz");
         write_edge_list(&path, &edges).unwrap();
         let file = EdgeListFile::open(&path).unwrap();
         assert!(!file.is_splittable());

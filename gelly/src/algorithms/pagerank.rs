@@ -151,7 +151,7 @@ pub fn pagerank<'w, K: VertexKey, VV, EV>(
     let mut reporter = Reporter::new(worker);
     for iteration in 1..=max {
         let contrib: Vec<f64> = rank.iter().zip(&inv_out).map(|(r, w)| r * w).collect();
-        let dangling = block_sums(len, block, |i| if graph.out.degree(i) == 0 { rank[i] } else { 0.0 });
+        let dangling = block_sums(len, block, |i| if inv_out[i] == 0.0 { rank[i] } else { 0.0 });
         let gathered = worker.all_gather((contrib, dangling))?;
         let mut dangling_sum = 0.0;
         let mut g = 0;
