@@ -115,12 +115,18 @@ impl Worker {
         self.all_gather(()).map(|_| ())
     }
 
+    /// This worker's contiguous share of `len` records — `from_slice`'s split, for data
+    /// a job indexes itself (e.g. columns every worker can see).
+    pub fn share(&self, len: usize) -> std::ops::Range<usize> {
+        let (start, end) = chunk(len as u64, self.index, self.peers);
+        start as usize..end as usize
+    }
+
     /// This worker's partition of `records`: a contiguous chunk of about `len / P` records,
     /// cloned lazily. Every worker passes the same slice (SPMD), so together the workers
     /// hold each record exactly once.
     pub fn from_slice<'a, T: Clone + 'a>(&'a self, records: &'a [T]) -> DataSet<'a, T> {
-        let (start, end) = chunk(records.len() as u64, self.index, self.peers);
-        DataSet::from_iter(self, records[start as usize..end as usize].iter().cloned())
+        DataSet::from_iter(self, records[self.share(records.len())].iter().cloned())
     }
 
     /// A dataset of `n` generated records: this worker produces `f(i)` for the indices

@@ -19,12 +19,6 @@ use crate::graph::{DenseEdges, Graph};
 use crate::ids::{KeyColumn, map_key_columns};
 use crate::{Error, Result};
 
-/// This worker's contiguous share `start..end` of `len` records.
-fn share(worker: &Worker, len: usize) -> std::ops::Range<usize> {
-    let bound = |i: usize| (len as u128 * i as u128 / worker.parallelism() as u128) as usize;
-    bound(worker.index())..bound(worker.index() + 1)
-}
-
 impl<'w> Graph<'w, u64, (), ()> {
     /// An unweighted graph from an edge list every worker can see (each takes its share);
     /// weights, if any, are ignored. The vertex set is the ids that appear in an edge.
@@ -32,7 +26,7 @@ impl<'w> Graph<'w, u64, (), ()> {
     /// # Errors
     /// A runtime failure, or too many vertices.
     pub fn from_edge_list(worker: &'w Worker, edges: &EdgeList) -> Result<Self> {
-        let r = share(worker, edges.len());
+        let r = worker.share(edges.len());
         let (src, dst) =
             (KeyColumn::from_slice(&edges.src[r.clone()]), KeyColumn::from_slice(&edges.dst[r.clone()]));
         from_key_columns(worker, src, dst, vec![(); r.len()])
@@ -79,7 +73,7 @@ impl<'w> Graph<'w, u64, (), f64> {
     /// # Errors
     /// A runtime failure, or too many vertices.
     pub fn from_weighted_edge_list(worker: &'w Worker, edges: &EdgeList) -> Result<Self> {
-        let r = share(worker, edges.len());
+        let r = worker.share(edges.len());
         let weights = match &edges.weights {
             Some(w) => w[r.clone()].to_vec(),
             None => vec![1.0; r.len()],
