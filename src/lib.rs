@@ -3,7 +3,7 @@
 //!
 //! This facade re-exports the member crates: [`core`] (datasets, operators, iterations),
 //! [`runtime`] (executors), [`datasets`] (bundled data, readers, generators) and
-//! [`gelly`] (the graph library).
+//! [`gelly`] (the graph library) and [`ml`] (estimators trained as bulk iterations).
 //!
 //! The README follows; its code blocks run as doc tests.
 #![doc = include_str!("../README.md")]
@@ -11,4 +11,5 @@
 pub use eddy_core as core;
 pub use eddy_datasets as datasets;
 pub use eddy_gelly as gelly;
+pub use eddy_ml as ml;
 pub use eddy_runtime as runtime;

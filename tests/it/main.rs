@@ -8,4 +8,5 @@ mod graphs;
 mod iterations;
 mod layering;
 mod load;
+mod ml;
 mod operators;

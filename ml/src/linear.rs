@@ -1,0 +1,436 @@
+//! Linear regression (least squares with an optional L2 penalty — ridge).
+//!
+//! The objective is scikit-learn `Ridge`'s: `‖y − Xw − b‖² + α‖w‖²`, the intercept `b`
+//! unpenalised (`α = 0`: ordinary least squares). Four solvers reach the same minimiser:
+//! - [`LinearSolver::NormalEquations`] — two passes: column means, then the centred Gram
+//!   matrix `X̃ᵀX̃` and `X̃ᵀỹ` per block (a matrix product), reduced in block order and
+//!   solved by Cholesky. Exact; the reference for the others.
+//! - [`LinearSolver::Lbfgs`] and [`LinearSolver::GradientDescent`] — full-batch
+//!   iterations over the mean squared error (see [`crate::optim`]).
+//! - [`LinearSolver::Sgd`] — mini-batch stochastic gradient descent: each epoch visits
+//!   the rows in a seeded random order (the same on every worker) in batches; the
+//!   gradient of a batch is summed per block and reduced in block order, so the result
+//!   does not depend on the parallelism. The step size decays as `η₀ / √(1 + epoch)`.
+//!
+//! The iterative solvers work best on standardised features (put a
+//! [`crate::preprocessing::StandardScaler`] before them in a [`crate::Pipeline`]).
+
+use std::collections::BTreeMap;
+
+use eddy_core::{Iteration, Sum, Worker};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::rand_core::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::estimator::check_features;
+use crate::linalg::cholesky_solve;
+use crate::optim::{Loss, Settings, Solver, minimise};
+use crate::partition::RowPartition;
+use crate::{Error, Estimator, Model, Result, exec};
+
+/// How [`LinearRegression`] is solved.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum LinearSolver {
+    /// Closed form: Cholesky on the normal equations.
+    NormalEquations,
+    /// Full-batch L-BFGS.
+    Lbfgs,
+    /// Full-batch gradient descent with backtracking from `learning_rate`.
+    GradientDescent {
+        /// The first step size.
+        learning_rate: f64,
+    },
+    /// Mini-batch SGD.
+    Sgd {
+        /// Rows per batch.
+        batch_size: usize,
+        /// The initial step size `η₀`.
+        learning_rate: f64,
+    },
+}
+
+/// The linear regression estimator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearRegression {
+    /// The L2 penalty `α` (scikit-learn `Ridge(alpha)`); default 0.
+    pub alpha: f64,
+    /// The solver; default normal equations.
+    pub solver: LinearSolver,
+    /// Fit an intercept (default true); otherwise the model goes through the origin.
+    pub fit_intercept: bool,
+    /// Iterations (epochs for SGD) at most; default 1000.
+    pub max_iterations: u32,
+    /// Iterative solvers stop when the gradient's max-norm (SGD: the relative decrease of
+    /// the objective over an epoch) is at most this; default 1e-10.
+    pub tolerance: f64,
+    /// Seed of SGD's row order.
+    pub seed: u64,
+    /// Workers; `None` = one per core.
+    pub parallelism: Option<usize>,
+}
+
+impl Default for LinearRegression {
+    fn default() -> Self {
+        LinearRegression {
+            alpha: 0.0,
+            solver: LinearSolver::NormalEquations,
+            fit_intercept: true,
+            max_iterations: 1000,
+            tolerance: 1e-10,
+            seed: 0,
+            parallelism: None,
+        }
+    }
+}
+
+impl LinearRegression {
+    /// Ordinary least squares with the normal equations.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the L2 penalty `α`.
+    pub fn alpha(mut self, alpha: f64) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// Sets the solver.
+    pub fn solver(mut self, solver: LinearSolver) -> Self {
+        self.solver = solver;
+        self
+    }
+
+    /// Sets whether to fit an intercept.
+    pub fn fit_intercept(mut self, fit: bool) -> Self {
+        self.fit_intercept = fit;
+        self
+    }
+
+    /// Sets the maximum number of iterations (epochs for SGD).
+    pub fn max_iterations(mut self, n: u32) -> Self {
+        self.max_iterations = n;
+        self
+    }
+
+    /// Sets the tolerance.
+    pub fn tolerance(mut self, tolerance: f64) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Sets the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Sets the number of workers.
+    pub fn parallelism(mut self, parallelism: usize) -> Self {
+        self.parallelism = Some(parallelism);
+        self
+    }
+
+    /// Checks the parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the parameter.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |name, reason: String| Err(Error::InvalidParameter { name, reason });
+        if !(self.alpha >= 0.0 && self.alpha.is_finite()) {
+            return bad("alpha", format!("{} is not a finite number ≥ 0", self.alpha));
+        }
+        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
+            return bad("tolerance", format!("{} is not a finite number ≥ 0", self.tolerance));
+        }
+        if self.max_iterations == 0 {
+            return bad("max_iterations", "must be at least 1".into());
+        }
+        match self.solver {
+            LinearSolver::GradientDescent { learning_rate } | LinearSolver::Sgd { learning_rate, .. }
+                if !(learning_rate > 0.0 && learning_rate.is_finite()) =>
+            {
+                bad("learning_rate", format!("{learning_rate} is not a finite number > 0"))
+            }
+            LinearSolver::Sgd { batch_size: 0, .. } => bad("batch_size", "must be at least 1".into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Estimator for LinearRegression {
+    type Fitted = LinearModel;
+
+    fn fit(&self, x: ArrayView2<'_, f64>, y: Option<ArrayView1<'_, f64>>) -> Result<LinearModel> {
+        let y = y.ok_or_else(|| Error::InvalidInput("linear regression needs targets (y)".into()))?;
+        self.validate()?;
+        let x = x.as_standard_layout();
+        let view = x.view();
+        exec::run(self.parallelism, |worker| {
+            let part = RowPartition::new(worker, view, Some(y))?;
+            fit_partition(worker, &part, self)
+        })
+    }
+}
+
+/// A fitted linear model `y = x·coef + intercept`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinearModel {
+    /// One coefficient per feature.
+    pub coef: Array1<f64>,
+    /// The intercept (0 without `fit_intercept`).
+    pub intercept: f64,
+    /// Iterations (epochs) run; 0 for the normal equations.
+    pub iterations: u32,
+    /// False if an iterative solver stopped at `max_iterations`.
+    pub converged: bool,
+}
+
+impl Model for LinearModel {
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+        check_features(&x, self.coef.len())?;
+        Ok(x.dot(&self.coef) + self.intercept)
+    }
+}
+
+/// Linear regression on one worker (SPMD).
+///
+/// # Errors
+/// Invalid parameters, missing targets, singular normal equations, a failed peer.
+pub fn fit_partition(
+    worker: &Worker,
+    part: &RowPartition<'_>,
+    params: &LinearRegression,
+) -> Result<LinearModel> {
+    params.validate()?;
+    if part.y().is_none() {
+        return Err(Error::InvalidInput("linear regression needs targets (y)".into()));
+    }
+    let d = part.features();
+    #[allow(clippy::cast_precision_loss)]
+    let n = part.total_rows() as f64;
+    let penalised: Vec<bool> = (0..=d).map(|j| j < d).collect();
+    let settings = |solver| Settings {
+        solver,
+        max_iterations: params.max_iterations,
+        tolerance: params.tolerance,
+        l2: params.alpha / n,
+    };
+    let loss = SquaredError { fit_intercept: params.fit_intercept };
+    let outcome = match params.solver {
+        LinearSolver::NormalEquations => return normal_equations(worker, part, params),
+        LinearSolver::Lbfgs => {
+            minimise(worker, part, &loss, &penalised, vec![0.0; d + 1], &settings(Solver::Lbfgs))?
+        }
+        LinearSolver::GradientDescent { learning_rate } => minimise(
+            worker,
+            part,
+            &loss,
+            &penalised,
+            vec![0.0; d + 1],
+            &settings(Solver::GradientDescent { learning_rate }),
+        )?,
+        LinearSolver::Sgd { batch_size, learning_rate } => {
+            sgd(worker, part, params, batch_size, learning_rate)?
+        }
+    };
+    let theta = Array1::from(outcome.theta);
+    Ok(LinearModel {
+        coef: theta.slice(s![..d]).to_owned(),
+        intercept: theta[d],
+        iterations: outcome.iterations,
+        converged: outcome.converged,
+    })
+}
+
+/// `½ (x·w + b − y)²` per row; θ = (w, b).
+struct SquaredError {
+    fit_intercept: bool,
+}
+
+impl SquaredError {
+    /// The residuals `x·w + b − y` of a block.
+    fn residuals(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>, theta: &[f64]) -> Array1<f64> {
+        let d = x.ncols();
+        let w = ArrayView1::from(&theta[..d]);
+        let b = if self.fit_intercept { theta[d] } else { 0.0 };
+        x.dot(&w) + b - y
+    }
+}
+
+impl Loss for SquaredError {
+    fn block(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+        theta: &[f64],
+        gradient: &mut [f64],
+    ) -> f64 {
+        let d = x.ncols();
+        let r = self.residuals(x, y, theta);
+        let gw = x.t().dot(&r);
+        gradient[..d].iter_mut().zip(&gw).for_each(|(g, v)| *g += v);
+        if self.fit_intercept {
+            gradient[d] += r.sum();
+        }
+        0.5 * r.dot(&r)
+    }
+}
+
+/// The closed-form solution (see the module doc).
+fn normal_equations(
+    worker: &Worker,
+    part: &RowPartition<'_>,
+    params: &LinearRegression,
+) -> Result<LinearModel> {
+    let d = part.features();
+    let y = part.y().ok_or_else(|| Error::InvalidInput("linear regression needs targets (y)".into()))?;
+    let block_y = |rows: &std::ops::Range<usize>| y.slice_move(s![rows.clone()]);
+    let (x_mean, y_mean) = if params.fit_intercept {
+        let local: Vec<Vec<f64>> = part
+            .local_blocks()
+            .map(|(_, rows)| {
+                let mut sums = part.rows_of_block(&rows).sum_axis(Axis(0)).to_vec();
+                sums.push(block_y(&rows).sum());
+                sums
+            })
+            .collect();
+        let sums = part
+            .reduce_blocks(worker, local, |a, b| a.iter_mut().zip(b).for_each(|(x, y)| *x += y))?
+            .ok_or_else(|| Error::InvalidInput("no rows to train on".into()))?;
+        #[allow(clippy::cast_precision_loss)]
+        let n = part.total_rows() as f64;
+        (Array1::from_iter(sums[..d].iter().map(|s| s / n)), sums[d] / n)
+    } else {
+        (Array1::zeros(d), 0.0)
+    };
+    // Per block: the centred Gram matrix and X̃ᵀỹ, flattened as d·d + d values.
+    let local: Vec<Vec<f64>> = part
+        .local_blocks()
+        .map(|(_, rows)| {
+            let centred = &part.rows_of_block(&rows) - &x_mean;
+            let target = &block_y(&rows) - y_mean;
+            let mut flat = centred.t().dot(&centred).into_raw_vec_and_offset().0;
+            flat.extend(centred.t().dot(&target));
+            flat
+        })
+        .collect();
+    let total = part
+        .reduce_blocks(worker, local, |a, b| a.iter_mut().zip(b).for_each(|(x, y)| *x += y))?
+        .ok_or_else(|| Error::InvalidInput("no rows to train on".into()))?;
+    let mut gram = Array2::from_shape_vec((d, d), total[..d * d].to_vec())
+        .map_err(|e| Error::Runtime(eddy_core::Error::Internal(e.to_string())))?;
+    for j in 0..d {
+        gram[[j, j]] += params.alpha;
+    }
+    let coef = cholesky_solve(gram, &Array1::from(total[d * d..].to_vec()))?;
+    let intercept = if params.fit_intercept { y_mean - x_mean.dot(&coef) } else { 0.0 };
+    Ok(LinearModel { coef, intercept, iterations: 0, converged: true })
+}
+
+/// Mini-batch SGD (see the module doc); one superstep per epoch.
+fn sgd(
+    worker: &Worker,
+    part: &RowPartition<'_>,
+    params: &LinearRegression,
+    batch_size: usize,
+    learning_rate: f64,
+) -> Result<crate::optim::Outcome> {
+    let (n, d) = (part.total_rows(), part.features());
+    let y = part.y().ok_or_else(|| Error::InvalidInput("linear regression needs targets (y)".into()))?;
+    let loss = SquaredError { fit_intercept: params.fit_intercept };
+    #[allow(clippy::cast_precision_loss)]
+    let l2 = params.alpha / n as f64;
+    let x = part.x();
+    let local_rows = part.first_row()..part.first_row() + x.nrows();
+    let layout = part.layout();
+    let mut theta = vec![0.0; d + 1];
+    let intercept = |theta: &[f64]| if params.fit_intercept { theta[d] } else { 0.0 };
+    let mut previous = f64::INFINITY;
+    let tolerance = params.tolerance;
+    type Aggregate = (Sum<f64>, Sum<f64>);
+    let iteration = Iteration::new(params.max_iterations)
+        .aggregate::<Aggregate>()
+        .converge_when(move |(_, decrease)| decrease.get() <= tolerance);
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
+    let (_, summary) = iteration.bulk(worker.from_partition(Vec::<()>::new()), |step, nothing| {
+        for i in (1..n).rev() {
+            let j = ((u128::from(rng.next_u64()) * (i as u128 + 1)) >> 64) as usize;
+            order.swap(i, j);
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let eta = learning_rate / f64::from(step.number()).sqrt();
+        for batch in order.chunks(batch_size) {
+            let mut per_block: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
+            for &i in batch.iter().filter(|i| local_rows.contains(i)) {
+                let row = x.row(i - local_rows.start);
+                let r = row.dot(&ArrayView1::from(&theta[..d])) + intercept(&theta) - y[i - local_rows.start];
+                let g = per_block.entry(layout.block_of(i)).or_insert_with(|| vec![0.0; d + 1]);
+                g[..d].iter_mut().zip(row).for_each(|(g, v)| *g += r * v);
+                if params.fit_intercept {
+                    g[d] += r;
+                }
+            }
+            let mut blocks: Vec<(usize, Vec<f64>)> =
+                worker.all_gather(per_block.into_iter().collect::<Vec<_>>())?.into_iter().flatten().collect();
+            blocks.sort_unstable_by_key(|(b, _)| *b);
+            let mut gradient = vec![0.0; d + 1];
+            for (_, g) in blocks {
+                gradient.iter_mut().zip(g).for_each(|(a, b)| *a += b);
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let m = batch.len() as f64;
+            for (j, (t, g)) in theta.iter_mut().zip(&gradient).enumerate() {
+                let penalty = if j < d { l2 * *t } else { 0.0 };
+                *t -= eta * (g / m + penalty);
+            }
+        }
+        let objective = full_objective(worker, part, &loss, &theta, l2)?;
+        let decrease = if previous.is_finite() {
+            (previous - objective) / previous.max(f64::MIN_POSITIVE)
+        } else {
+            f64::INFINITY
+        };
+        previous = objective;
+        let global = if worker.index() == 0 { (objective, decrease.max(0.0)) } else { (0.0, 0.0) };
+        step.aggregate(|(o, dec): &mut Aggregate| {
+            o.add(global.0);
+            dec.add(global.1);
+        });
+        Ok(nothing)
+    })?;
+    Ok(crate::optim::Outcome {
+        theta,
+        objective: previous,
+        iterations: summary.supersteps,
+        converged: summary.converged,
+    })
+}
+
+/// `(1/n) Σ ½ r² + (λ/2)‖w‖²` over the whole matrix.
+fn full_objective(
+    worker: &Worker,
+    part: &RowPartition<'_>,
+    loss: &SquaredError,
+    theta: &[f64],
+    l2: f64,
+) -> Result<f64> {
+    let d = part.features();
+    let y = part.y().ok_or_else(|| Error::InvalidInput("linear regression needs targets (y)".into()))?;
+    let local: Vec<f64> = part
+        .local_blocks()
+        .map(|(_, rows)| {
+            let r = loss.residuals(part.rows_of_block(&rows), y.slice(s![rows]), theta);
+            0.5 * r.dot(&r)
+        })
+        .collect();
+    let total = part.reduce_blocks(worker, local, |a, b| *a += b)?.unwrap_or(0.0);
+    #[allow(clippy::cast_precision_loss)]
+    let n = part.total_rows() as f64;
+    Ok(total / n + 0.5 * l2 * theta[..d].iter().map(|t| t * t).sum::<f64>())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,248 @@
+//! Full-batch optimisation of a smooth objective over a partitioned matrix: gradient
+//! descent with backtracking, and L-BFGS — as bulk iterations.
+//!
+//! The objective is `f(θ) = (1/n) Σᵢ ℓ(θ; xᵢ, yᵢ) + (λ/2)‖θ_w‖²`, where the
+//! [`Loss`] gives `ℓ` and its gradient for a block of rows and `θ_w` are the
+//! penalised parameters (weights, not intercepts). One evaluation is one pass: each
+//! worker computes per-block loss and gradient sums, reduced in block order, so every
+//! worker holds the same `f` and `∇f` bit for bit and takes the same step; the
+//! parameters are replicated, never exchanged. One superstep is one optimiser iteration
+//! (its line search included); its metrics carry the objective and the gradient's
+//! max-norm, and the iteration stops when that norm is at most the tolerance.
+
+use std::collections::VecDeque;
+
+use eddy_core::{Iteration, Sum, Worker};
+use ndarray::{ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use crate::partition::RowPartition;
+use crate::{Error, Result};
+
+/// A per-row loss: its sum and gradient over a block of rows.
+pub(crate) trait Loss: Sync {
+    /// Adds the loss of every row of `x` (targets `y`) at `theta` to the return value and
+    /// its gradient to `gradient`.
+    fn block(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+        theta: &[f64],
+        gradient: &mut [f64],
+    ) -> f64;
+}
+
+/// The optimiser.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Solver {
+    /// Limited-memory BFGS (10 correction pairs) with a backtracking Armijo line search.
+    Lbfgs,
+    /// Gradient descent; the step starts at `learning_rate`, is halved until the
+    /// objective decreases enough (Armijo), and may double again after a success.
+    GradientDescent {
+        /// The first step size.
+        learning_rate: f64,
+    },
+}
+
+/// Settings of a run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Settings {
+    pub(crate) solver: Solver,
+    pub(crate) max_iterations: u32,
+    /// Stop when `max |∇f| ≤ tolerance`.
+    pub(crate) tolerance: f64,
+    /// `λ` of the L2 term.
+    pub(crate) l2: f64,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Outcome {
+    pub(crate) theta: Vec<f64>,
+    pub(crate) objective: f64,
+    pub(crate) iterations: u32,
+    pub(crate) converged: bool,
+}
+
+const HISTORY: usize = 10;
+const ARMIJO: f64 = 1e-4;
+const MAX_HALVINGS: u32 = 60;
+
+/// The objective, shared by the workers.
+struct Problem<'p, 'a, L> {
+    worker: &'p Worker,
+    part: &'p RowPartition<'a>,
+    loss: &'p L,
+    /// `penalised[j]`: θ_j is in the L2 term.
+    penalised: &'p [bool],
+    l2: f64,
+}
+
+impl<L: Loss> Problem<'_, '_, L> {
+    /// `f(θ)` and `∇f(θ)`, identical on every worker.
+    fn evaluate(&self, theta: &[f64]) -> Result<(f64, Vec<f64>)> {
+        let y = self.part.y().ok_or_else(|| Error::InvalidInput("this trainer needs targets (y)".into()))?;
+        let local: Vec<(f64, Vec<f64>)> = self
+            .part
+            .local_blocks()
+            .map(|(_, rows)| {
+                let mut gradient = vec![0.0; theta.len()];
+                let loss = self.loss.block(
+                    self.part.rows_of_block(&rows),
+                    y.slice_move(ndarray::s![rows]),
+                    theta,
+                    &mut gradient,
+                );
+                (loss, gradient)
+            })
+            .collect();
+        let (loss, mut gradient) = self
+            .part
+            .reduce_blocks(self.worker, local, |a, b| {
+                a.0 += b.0;
+                a.1.iter_mut().zip(&b.1).for_each(|(x, y)| *x += y);
+            })?
+            .ok_or_else(|| Error::InvalidInput("no rows to train on".into()))?;
+        #[allow(clippy::cast_precision_loss)]
+        let n = self.part.total_rows() as f64;
+        let mut objective = loss / n;
+        for ((g, t), &p) in gradient.iter_mut().zip(theta).zip(self.penalised) {
+            *g /= n;
+            if p {
+                *g += self.l2 * t;
+                objective += 0.5 * self.l2 * t * t;
+            }
+        }
+        Ok((objective, gradient))
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn max_norm(v: &[f64]) -> f64 {
+    v.iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+/// Optimiser state carried between supersteps (the same on every worker).
+struct State {
+    theta: Vec<f64>,
+    objective: f64,
+    gradient: Vec<f64>,
+    /// L-BFGS correction pairs (s, y, 1/yᵀs).
+    pairs: VecDeque<(Vec<f64>, Vec<f64>, f64)>,
+    step: f64,
+}
+
+/// Minimises the objective from `theta` (SPMD: every worker calls it alike).
+///
+/// # Errors
+/// A failed peer, missing targets, or a line search that cannot decrease the objective
+/// from a point whose gradient is above the tolerance (reported as not converged, not an
+/// error).
+pub(crate) fn minimise<L: Loss>(
+    worker: &Worker,
+    part: &RowPartition<'_>,
+    loss: &L,
+    penalised: &[bool],
+    theta: Vec<f64>,
+    settings: &Settings,
+) -> Result<Outcome> {
+    let problem = Problem { worker, part, loss, penalised, l2: settings.l2 };
+    let (objective, gradient) = problem.evaluate(&theta)?;
+    if max_norm(&gradient) <= settings.tolerance {
+        return Ok(Outcome { theta, objective, iterations: 0, converged: true });
+    }
+    let first_step = match settings.solver {
+        Solver::Lbfgs => 1.0,
+        Solver::GradientDescent { learning_rate } => learning_rate,
+    };
+    let mut state = State { theta, objective, gradient, pairs: VecDeque::new(), step: first_step };
+    let tolerance = settings.tolerance;
+    type Aggregate = (Sum<f64>, Sum<f64>);
+    let iteration = Iteration::new(settings.max_iterations)
+        .aggregate::<Aggregate>()
+        .converge_when(move |(_, norm)| norm.get() <= tolerance);
+    let mut stalled = false;
+    let (_, summary) = iteration.bulk(worker.from_partition(Vec::<()>::new()), |step, nothing| {
+        if !stalled {
+            stalled = !advance(&problem, settings.solver, &mut state)?;
+        }
+        let norm = if stalled { 0.0 } else { max_norm(&state.gradient) };
+        let global = if worker.index() == 0 { (state.objective, norm) } else { (0.0, 0.0) };
+        step.aggregate(|(o, g): &mut Aggregate| {
+            o.add(global.0);
+            g.add(global.1);
+        });
+        Ok(nothing)
+    })?;
+    let converged = max_norm(&state.gradient) <= tolerance || (summary.converged && !stalled);
+    Ok(Outcome { theta: state.theta, objective: state.objective, iterations: summary.supersteps, converged })
+}
+
+/// One optimiser iteration; false when the line search found no decrease (the point is
+/// optimal to machine precision).
+fn advance<L: Loss>(problem: &Problem<'_, '_, L>, solver: Solver, state: &mut State) -> Result<bool> {
+    let direction: Vec<f64> = match solver {
+        Solver::Lbfgs => lbfgs_direction(&state.gradient, &state.pairs),
+        Solver::GradientDescent { .. } => state.gradient.iter().map(|g| -g).collect(),
+    };
+    let mut slope = dot(&direction, &state.gradient);
+    let direction = if slope < 0.0 {
+        direction
+    } else {
+        // Not a descent direction (curvature information went stale): steepest descent.
+        state.pairs.clear();
+        slope = -dot(&state.gradient, &state.gradient);
+        state.gradient.iter().map(|g| -g).collect()
+    };
+    let mut step = match solver {
+        Solver::Lbfgs if state.pairs.is_empty() => (1.0 / max_norm(&state.gradient)).min(1.0),
+        Solver::Lbfgs => 1.0,
+        Solver::GradientDescent { .. } => state.step,
+    };
+    for _ in 0..MAX_HALVINGS {
+        let candidate: Vec<f64> = state.theta.iter().zip(&direction).map(|(t, d)| t + step * d).collect();
+        let (objective, gradient) = problem.evaluate(&candidate)?;
+        if objective.is_finite() && objective <= state.objective + ARMIJO * step * slope {
+            let s: Vec<f64> = candidate.iter().zip(&state.theta).map(|(a, b)| a - b).collect();
+            let y: Vec<f64> = gradient.iter().zip(&state.gradient).map(|(a, b)| a - b).collect();
+            let ys = dot(&y, &s);
+            if ys > 1e-12 * dot(&y, &y).sqrt() * dot(&s, &s).sqrt() {
+                if state.pairs.len() == HISTORY {
+                    state.pairs.pop_front();
+                }
+                state.pairs.push_back((s, y, 1.0 / ys));
+            }
+            state.theta = candidate;
+            state.objective = objective;
+            state.gradient = gradient;
+            state.step = step * 2.0;
+            return Ok(true);
+        }
+        step *= 0.5;
+    }
+    Ok(false)
+}
+
+/// The L-BFGS two-loop recursion: `−H ∇f` with the stored pairs.
+fn lbfgs_direction(gradient: &[f64], pairs: &VecDeque<(Vec<f64>, Vec<f64>, f64)>) -> Vec<f64> {
+    let mut q: Vec<f64> = gradient.iter().map(|g| -g).collect();
+    let mut alphas = Vec::with_capacity(pairs.len());
+    for (s, y, rho) in pairs.iter().rev() {
+        let alpha = rho * dot(s, &q);
+        q.iter_mut().zip(y).for_each(|(qi, yi)| *qi -= alpha * yi);
+        alphas.push(alpha);
+    }
+    if let Some((s, y, _)) = pairs.back() {
+        let gamma = dot(s, y) / dot(y, y);
+        q.iter_mut().for_each(|qi| *qi *= gamma);
+    }
+    for ((s, y, rho), alpha) in pairs.iter().zip(alphas.iter().rev()) {
+        let beta = rho * dot(y, &q);
+        q.iter_mut().zip(s).for_each(|(qi, si)| *qi += (alpha - beta) * si);
+    }
+    q
+}
