@@ -143,3 +143,173 @@ fn linear_regression_equals_sklearn_on_wine() {
         }
     }
 }
+
+#[test]
+fn metrics_equal_sklearn() {
+    use eddy::ml::metrics::{Average, adjusted_rand_index, precision_recall_f1, r2, rmse, roc_auc};
+    let expected = expected();
+    let m = &expected["metrics"];
+    let check = |actual: f64, case: &Value, key: &str| {
+        assert_close(actual, case[key].as_f64().unwrap(), 1e-12, &format!("{} {key}", case["name"]));
+    };
+    for case in m["binary"].as_array().unwrap() {
+        let (t, p, s) = (vector(&case["y_true"]), vector(&case["y_pred"]), vector(&case["y_score"]));
+        check(accuracy(&t, &p).unwrap(), case, "accuracy");
+        let prf = precision_recall_f1(&t, &p, Average::Binary).unwrap();
+        check(prf.precision, case, "precision");
+        check(prf.recall, case, "recall");
+        check(prf.f1, case, "f1");
+        match roc_auc(&t, &s) {
+            Ok(auc) => check(auc, case, "roc_auc"),
+            Err(e) => assert!(case["roc_auc"].is_null(), "{}: {e}", case["name"]),
+        }
+    }
+    for case in m["multiclass"].as_array().unwrap() {
+        let (t, p) = (vector(&case["y_true"]), vector(&case["y_pred"]));
+        for (average, suffix) in
+            [(Average::Macro, "macro"), (Average::Weighted, "weighted"), (Average::Micro, "micro")]
+        {
+            let prf = precision_recall_f1(&t, &p, average).unwrap();
+            check(prf.precision, case, &format!("precision_{suffix}"));
+            check(prf.recall, case, &format!("recall_{suffix}"));
+            check(prf.f1, case, &format!("f1_{suffix}"));
+        }
+    }
+    for case in m["regression"].as_array().unwrap() {
+        let (t, p) = (vector(&case["y_true"]), vector(&case["y_pred"]));
+        check(rmse(&t, &p).unwrap(), case, "rmse");
+        check(r2(&t, &p).unwrap(), case, "r2");
+    }
+    for case in m["adjusted_rand"].as_array().unwrap() {
+        let (a, b) = (vector(&case["labels_true"]), vector(&case["labels_pred"]));
+        check(adjusted_rand_index(&a, &b).unwrap(), case, "ari");
+    }
+}
+
+#[test]
+fn naive_bayes_knn_and_scalers_equal_sklearn() {
+    use eddy::ml::knn::KNeighborsClassifier;
+    use eddy::ml::naive_bayes::GaussianNB;
+    use eddy::ml::preprocessing::{MinMaxScaler, PolynomialFeatures};
+    let expected = expected();
+    for case in expected["naive_bayes"].as_array().unwrap() {
+        let table = load(case["data"].as_str().unwrap(), "label");
+        let y = table.labels.unwrap();
+        let model = GaussianNB::new().parallelism(3).fit(table.features.view(), Some(y.view())).unwrap();
+        for (a, b) in model.theta.iter().zip(matrix(&case["theta"]).iter()) {
+            assert_close(*a, *b, 1e-12, "theta");
+        }
+        for (a, b) in model.var.iter().zip(matrix(&case["var"]).iter()) {
+            assert_close(*a, *b, 1e-10, "var");
+        }
+        assert_eq!(
+            model.predict(table.features.view()).unwrap(),
+            vector(&case["predictions"]),
+            "{}",
+            case["name"]
+        );
+    }
+    let case = &expected["knn"][0];
+    let table = load(case["data"].as_str().unwrap(), "label");
+    let y = table.labels.unwrap();
+    let test: Vec<usize> = serde_json::from_value(case["test_indices"].clone()).unwrap();
+    let train: Vec<usize> = (0..y.len()).filter(|i| test.binary_search(i).is_err()).collect();
+    let k = case["n_neighbors"].as_u64().unwrap() as usize;
+    let model = KNeighborsClassifier::new().k(k).parallelism(2);
+    let model = model
+        .fit(table.features.select(Axis(0), &train).view(), Some(y.select(Axis(0), &train).view()))
+        .unwrap();
+    let predicted = model.predict(table.features.select(Axis(0), &test).view()).unwrap();
+    assert_eq!(predicted, vector(&case["predictions"]));
+
+    let scalers = &expected["scalers"];
+    let wine = load(scalers["standard"]["data"].as_str().unwrap(), "label").features;
+    let standard = StandardScaler::new().parallelism(2).fit(wine.view(), None).unwrap();
+    for (a, b) in standard.scale.iter().zip(vector(&scalers["standard"]["scale"]).iter()) {
+        assert_close(*a, *b, 1e-12, "standard scale");
+    }
+    let minmax = MinMaxScaler::new().fit(wine.view(), None).unwrap();
+    assert_eq!(minmax.data_min, vector(&scalers["minmax"]["data_min"]));
+    assert_eq!(minmax.data_max, vector(&scalers["minmax"]["data_max"]));
+    let poly = &scalers["polynomial"];
+    let input = matrix(&poly["input"]);
+    let degree = poly["degree"].as_u64().unwrap() as usize;
+    let model = PolynomialFeatures::new(degree).include_bias(poly["include_bias"].as_bool().unwrap());
+    let model = model.fit(input.view(), None).unwrap();
+    for (a, b) in model.transform(input.view()).unwrap().iter().zip(matrix(&poly["output"]).iter()) {
+        assert_close(*a, *b, 1e-12, "polynomial features");
+    }
+    let names: Vec<String> = serde_json::from_value(poly["feature_names"].clone()).unwrap();
+    assert_eq!(model.feature_names(None).unwrap(), names);
+}
+
+mod invariants {
+    use eddy::ml::kmeans::KMeans;
+    use eddy::ml::linear::{LinearRegression, LinearSolver};
+    use eddy::ml::logistic::LogisticRegression;
+    use eddy::ml::naive_bayes::GaussianNB;
+    use eddy::ml::preprocessing::StandardScaler;
+    use eddy::ml::{Estimator, Model, Pipeline, load_model, save_model};
+    use ndarray::{Array1, Array2};
+    use proptest::prelude::*;
+
+    /// A random `n × d` matrix with values in [-50, 50] and labels in {0, 1, 2}.
+    fn data() -> impl Strategy<Value = (Array2<f64>, Array1<f64>)> {
+        (8usize..300, 1usize..5).prop_flat_map(|(n, d)| {
+            (proptest::collection::vec(-50.0f64..50.0, n * d), proptest::collection::vec(0u8..3, n)).prop_map(
+                move |(values, labels)| {
+                    let x = Array2::from_shape_vec((n, d), values).unwrap();
+                    let mut y: Array1<f64> = labels.into_iter().map(f64::from).collect();
+                    // At least two classes for the classifiers.
+                    y[0] = 0.0;
+                    y[1] = 1.0;
+                    (x, y)
+                },
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// Deterministic trainers give the same model, bit for bit, for every parallelism.
+        #[test]
+        fn deterministic_trainers_do_not_depend_on_parallelism((x, y) in data(), p in 2usize..5) {
+            let kmeans = |p| KMeans::new(2).seed(3).max_iterations(10).parallelism(p).fit(x.view(), None).unwrap();
+            prop_assert_eq!(kmeans(1), kmeans(p));
+            let ridge = |p| LinearRegression::new().alpha(1.0).parallelism(p).fit(x.view(), Some(y.view())).unwrap();
+            prop_assert_eq!(ridge(1), ridge(p));
+            let sgd = |p| LinearRegression::new()
+                .solver(LinearSolver::Sgd { batch_size: 7, learning_rate: 1e-4 })
+                .max_iterations(3)
+                .parallelism(p)
+                .fit(x.view(), Some(y.view()))
+                .unwrap();
+            prop_assert_eq!(sgd(1), sgd(p));
+            let logistic = |p| LogisticRegression::new().max_iterations(20).parallelism(p).fit(x.view(), Some(y.view())).unwrap();
+            prop_assert_eq!(logistic(1), logistic(p));
+            let bayes = |p| GaussianNB::new().parallelism(p).fit(x.view(), Some(y.view())).unwrap();
+            prop_assert_eq!(bayes(1), bayes(p));
+        }
+
+        /// A model saved and loaded back predicts exactly what the live one does.
+        #[test]
+        fn a_saved_model_predicts_like_the_live_one((x, y) in data()) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("model.json");
+            let pipeline = Pipeline::new(StandardScaler::new(), LogisticRegression::new().max_iterations(30)).fit(x.view(), Some(y.view())).unwrap();
+            save_model(&pipeline, &path).unwrap();
+            let loaded: eddy::ml::PipelineModel<_, _> = load_model(&path).unwrap();
+            prop_assert_eq!(&loaded, &pipeline);
+            prop_assert_eq!(loaded.predict(x.view()).unwrap(), pipeline.predict(x.view()).unwrap());
+            let kmeans = KMeans::new(2).max_iterations(5).fit(x.view(), None).unwrap();
+            save_model(&kmeans, &path).unwrap();
+            let loaded: eddy::ml::kmeans::KMeansModel = load_model(&path).unwrap();
+            prop_assert_eq!(loaded.predict(x.view()).unwrap(), kmeans.predict(x.view()).unwrap());
+            let linear = LinearRegression::new().alpha(0.5).fit(x.view(), Some(y.view())).unwrap();
+            save_model(&linear, &path).unwrap();
+            let loaded: eddy::ml::linear::LinearModel = load_model(&path).unwrap();
+            prop_assert_eq!(loaded.predict(x.view()).unwrap(), linear.predict(x.view()).unwrap());
+        }
+    }
+}
