@@ -1,30 +1,82 @@
 //! The command line: clap-derive types for `eddy` and its subcommands.
 //!
 //! Only parsing lives here; each subcommand's module turns its arguments into library
-//! calls ([`crate::graph_cmd`], [`crate::generate_cmd`]).
+//! calls ([`crate::graph_cmd`], [`crate::generate_cmd`], [`crate::ml_cmd`]).
 //!
-//! **Note**: a generator spec is taken as a plain string and parsed by the command, not
-//! by clap, so that a bad spec is reported like every other input error (one line,
-//! exit code 1) rather than as a usage error (exit code 2).
+//! **Note**: a generator spec, a label column and a k-means `--init` are taken as plain
+//! strings and parsed by the command, not by clap, so that a bad one is reported like
+//! every other input error (one line, exit code 1) rather than as a usage error (exit
+//! code 2).
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Graph algorithms on Eddy's dataflow runtime.
+/// The examples of `eddy kmeans --help`.
+macro_rules! kmeans_examples {
+    () => {
+        "Examples:\n  \
+         eddy kmeans                                    # built-in iris, k = 3, ARI vs species\n  \
+         eddy kmeans points.csv --k 8 --output centroids.csv --assignments clusters.txt\n  \
+         eddy kmeans data.csv --label class --init random --seed 7 --json\n  \
+         eddy kmeans data.csv --init start.csv          # k = the rows of start.csv\n  \
+         eddy kmeans --generate blobs:100000:10:5 --k 5 --parallelism 4"
+    };
+}
+
+/// The examples of `eddy logreg --help`.
+macro_rules! logreg_examples {
+    () => {
+        "Examples:\n  \
+         eddy logreg                                    # built-in iris, stratified 70/30 split\n  \
+         eddy logreg --train train.csv --test test.csv --label species --output model.json\n  \
+         eddy logreg --train data.csv --test-fraction 0.2 --c 10 --json\n  \
+         eddy logreg --generate classification:10000:20:2 --solver gd --learning-rate 0.5"
+    };
+}
+
+/// The examples of `eddy linreg --help`.
+macro_rules! linreg_examples {
+    () => {
+        "Examples:\n  \
+         eddy linreg                                    # generated regression:1000:5, 70/30 split\n  \
+         eddy linreg --train train.csv --test test.csv --label price --output model.json\n  \
+         eddy linreg --generate regression:100000:50:0.5 --solver sgd --epochs 20 --json\n  \
+         eddy linreg --train data.csv --alpha 1.0 --solver lbfgs"
+    };
+}
+
+/// The examples of `eddy als --help`.
+macro_rules! als_examples {
+    () => {
+        "Examples:\n  \
+         eddy als                                       # generated lowrank:500:500:5 ratings, 80/20 split\n  \
+         eddy als --train ratings.csv --test held_out.csv --rank 20 --iterations 15\n  \
+         eddy als --train ml-100k.tsv --regularization 0.05 --output model.json\n  \
+         eddy als --generate lowrank:10000:5000:10:0.01:0.2:7 --json"
+    };
+}
+
+/// Graph algorithms and ML trainers on Eddy's dataflow runtime.
 #[derive(Debug, Parser)]
 #[command(
     name = "eddy",
     version,
-    about = "Graph algorithms on Eddy's dataflow runtime",
-    long_about = "Graph algorithms on Eddy's dataflow runtime: PageRank, weakly connected \
-                  components and single-source shortest paths on an edge-list file, a generated \
-                  graph or the built-in karate club graph, run on the cores of this machine.",
+    about = "Graph algorithms and ML trainers on Eddy's dataflow runtime",
+    long_about = "Graph algorithms and ML trainers on Eddy's dataflow runtime: PageRank, weakly \
+                  connected components and single-source shortest paths on an edge-list file, a \
+                  generated graph or the built-in karate club graph; k-means, logistic and linear \
+                  regression and ALS matrix factorisation on a CSV file, generated data or the \
+                  built-in iris set — all run on the cores of this machine.",
     after_help = "Examples:\n  \
                   eddy pagerank                               # the built-in karate club graph\n  \
                   eddy cc graph.txt --output labels.tsv\n  \
                   eddy sssp roads.txt.gz --source 7 --json\n  \
-                  eddy generate rmat:16 -o rmat16.txt.gz"
+                  eddy generate rmat:16 -o rmat16.txt.gz\n  \
+                  eddy kmeans                                 # the built-in iris set, k = 3\n  \
+                  eddy logreg --train train.csv --test test.csv --label species\n  \
+                  eddy linreg --generate regression:10000:20 --json\n  \
+                  eddy als --train ratings.csv --rank 20 --iterations 15"
 )]
 pub(crate) struct Cli {
     /// What to run.
@@ -62,6 +114,70 @@ pub(crate) enum Command {
                       eddy generate grid:100:100 -o grid.txt\n  \
                       eddy generate er:1000:5000:42 -o er.txt")]
     Generate(GenerateArgs),
+    /// k-means clustering (Lloyd's algorithm, scikit-learn's semantics): prints the
+    /// clustering's inertia, cluster sizes and, against known labels, the adjusted Rand
+    /// index; writes the centroids and each row's cluster.
+    #[command(
+        after_help = kmeans_examples!(),
+        after_long_help = concat!(
+            kmeans_examples!(),
+            "\n\n\
+             --json keys: algorithm, input, rows, features, k, init, seed, tolerance, \
+             max_iterations, iterations, converged, inertia, cluster_sizes, centroids, \
+             label, adjusted_rand_index (null without a label), load_seconds, \
+             compute_seconds, parallelism, output, assignments (null when not written)."
+        )
+    )]
+    Kmeans(KmeansArgs),
+    /// Logistic regression (binary or multinomial, L2-penalised, scikit-learn's objective):
+    /// trains on a training set, prints accuracy, macro precision / recall / F1 (and ROC AUC
+    /// for two classes) on the training and the test set.
+    #[command(
+        after_help = logreg_examples!(),
+        after_long_help = concat!(
+            logreg_examples!(),
+            "\n\n\
+             --json keys: algorithm, input, train_rows, test_rows, features, classes, \
+             standardized, solver, c, iterations, converged, train and test (each with \
+             accuracy, precision, recall, f1 — macro averages — and roc_auc, null unless \
+             two classes), load_seconds, compute_seconds, parallelism, output.\n\n\
+             --output FILE: the fitted model as JSON, loadable with eddy_ml::load_model: an \
+             eddy_ml::PipelineModel<StandardScalerModel, LogisticModel> (fields `first`, \
+             `then`), or the bare LogisticModel with --no-standardize."
+        )
+    )]
+    Logreg(LogregArgs),
+    /// Linear (least-squares, optionally ridge) regression: trains on a training set,
+    /// prints RMSE and R² on the training and the test set.
+    #[command(
+        after_help = linreg_examples!(),
+        after_long_help = concat!(
+            linreg_examples!(),
+            "\n\n\
+             --json keys: algorithm, input, train_rows, test_rows, features, \
+             standardized, solver, alpha, iterations, converged, train and test (each with \
+             rmse and r2), load_seconds, compute_seconds, parallelism, output.\n\n\
+             --output FILE: the fitted model as JSON, loadable with eddy_ml::load_model: an \
+             eddy_ml::PipelineModel<StandardScalerModel, LinearModel> (fields `first`, \
+             `then`), or the bare LinearModel with --no-standardize."
+        )
+    )]
+    Linreg(LinregArgs),
+    /// Alternating least squares (ALS-WR) matrix factorisation of explicit ratings: prints
+    /// the training RMSE of every iteration and the final training and test RMSE.
+    #[command(
+        after_help = als_examples!(),
+        after_long_help = concat!(
+            als_examples!(),
+            "\n\n\
+             --json keys: algorithm, input, users, items, train_ratings, test_ratings, \
+             rank, regularization, seed, iterations, converged, train_rmse_history, \
+             train_rmse, test_rmse (null without test ratings), test_skipped (test ratings \
+             of users or items unseen in training), load_seconds, compute_seconds, \
+             parallelism, output."
+        )
+    )]
+    Als(AlsArgs),
 }
 
 /// Where the graph comes from (shared by the algorithm subcommands).
@@ -225,6 +341,305 @@ pub(crate) struct GenerateArgs {
     /// complete. Example: -o rmat16.txt.gz
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) output: PathBuf,
+}
+
+/// How to run and what to print (shared by the ML subcommands).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Run and output")]
+pub(crate) struct MlRunArgs {
+    /// Worker threads [default: $EDDY_PARALLELISM, or the number of cores]
+    ///
+    /// Also the number of row partitions. Results do not depend on it: models, metrics and
+    /// output files are bit for bit the same for every N. Example: --parallelism 4
+    #[arg(long, short = 'p', value_name = "N")]
+    pub(crate) parallelism: Option<usize>,
+    /// Print one JSON object instead of the text report [default: off]
+    ///
+    /// The keys are listed at the end of the subcommand's --help. Example: --json
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// No progress line [default: off]
+    ///
+    /// The line (iteration and the trainer's progress: inertia, objective, RMSE) is drawn
+    /// on stderr, and only when stderr is a terminal.
+    #[arg(long, short = 'q')]
+    pub(crate) quiet: bool,
+}
+
+/// Arguments of `eddy kmeans`.
+#[derive(Debug, Args)]
+pub(crate) struct KmeansArgs {
+    /// CSV file of points, one per line [default: the built-in iris set]
+    ///
+    /// Fields separated by commas, tabs, semicolons or spaces; an optional header line; `#`
+    /// lines are comments; a `.gz` file is gunzipped. Every column is a feature unless
+    /// --label names one. Without INPUT and --generate, Fisher's iris (150 rows, 4
+    /// features) is clustered and its species are the label. Example: points.csv
+    #[arg(value_name = "INPUT", conflicts_with = "generate", help_heading = "Input")]
+    pub(crate) input: Option<PathBuf>,
+    /// Generate the points instead, blobs:N:D:K[:SEED] [default: none]
+    ///
+    /// N points in D dimensions around K Gaussian centres (standard deviation 1, seed 42
+    /// unless given); the blob each point was drawn from is its label. Example: --generate
+    /// blobs:10000:2:5
+    #[arg(long, value_name = "SPEC", help_heading = "Input")]
+    pub(crate) generate: Option<String>,
+    /// The column of INPUT that holds known labels, by name or 0-based index [default: none]
+    ///
+    /// It is left out of the features, and the adjusted Rand index of the clustering
+    /// against it is reported. Example: --label species
+    #[arg(long, value_name = "COLUMN", requires = "input", help_heading = "Input")]
+    pub(crate) label: Option<String>,
+    /// The number of clusters [default: 3, or the rows of an --init FILE]
+    ///
+    /// At most the number of points. Example: --k 8
+    #[arg(long, short = 'k', value_name = "K", help_heading = "k-means")]
+    pub(crate) k: Option<usize>,
+    /// How to choose the initial centroids: k-means++, k-means||, random or a FILE
+    ///
+    /// k-means++ (greedy, as scikit-learn), k-means|| (scalable k-means++), random (k
+    /// distinct points), or a CSV FILE of initial centroids, one per line, as many columns
+    /// as features (no label); its row count is k. Example: --init start.csv
+    #[arg(long, value_name = "INIT", default_value = "k-means++", help_heading = "k-means")]
+    pub(crate) init: String,
+    /// At most N Lloyd iterations
+    ///
+    /// Reached first, the run reports `converged: false`. Example: --iterations 50
+    #[arg(long, value_name = "N", default_value_t = 300, help_heading = "k-means")]
+    pub(crate) iterations: u32,
+    /// Stop when the centroids move less than T, relative to the data's variance
+    ///
+    /// scikit-learn's relative tolerance: stop when the sum of the squared centroid shifts
+    /// is at most T × the mean variance of the features (or when no point changed cluster).
+    /// 0 runs until no centroid moves, or --iterations. Example: --tolerance 0
+    #[arg(long, value_name = "T", default_value = "1e-4", help_heading = "k-means")]
+    pub(crate) tolerance: f64,
+    /// Seed of the initialisation
+    ///
+    /// The same seed gives the same clustering for every --parallelism. Example: --seed 7
+    #[arg(long, value_name = "S", default_value_t = 0, help_heading = "k-means")]
+    pub(crate) seed: u64,
+    /// Write the centroids to FILE [default: none]
+    ///
+    /// One centroid per line, comma-separated, in Rust's shortest round-trip form (parses
+    /// back to the same f64). FILE appears only when the run succeeds. Example: --output
+    /// centroids.csv
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Run and output")]
+    pub(crate) output: Option<PathBuf>,
+    /// Write each point's cluster (0..K) to FILE, one per line in input order [default: none]
+    ///
+    /// FILE appears only when the run succeeds. Example: --assignments clusters.txt
+    #[arg(long, value_name = "FILE", help_heading = "Run and output")]
+    pub(crate) assignments: Option<PathBuf>,
+    /// Runtime and output options.
+    #[command(flatten)]
+    pub(crate) run: MlRunArgs,
+}
+
+/// Where the data of a supervised trainer comes from (shared by logreg and linreg).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
+pub(crate) struct SupervisedInputArgs {
+    /// CSV file of training rows: features and a label (target) column [default: generated
+    /// or built-in data]
+    ///
+    /// Fields separated by commas, tabs, semicolons or spaces; an optional header line; `#`
+    /// lines are comments; a `.gz` file is gunzipped. Without --test, a seeded
+    /// --test-fraction of its rows is held out for testing. Without --train and
+    /// --generate: logreg uses the built-in iris set, linreg generates regression:1000:5.
+    /// Example: --train train.csv
+    #[arg(long, value_name = "FILE", conflicts_with = "generate")]
+    pub(crate) train: Option<PathBuf>,
+    /// CSV file of test rows, laid out as --train [default: split from --train]
+    ///
+    /// Example: --test test.csv
+    #[arg(long, value_name = "FILE", requires = "train")]
+    pub(crate) test: Option<PathBuf>,
+    /// The label (target) column, by name or 0-based index [default: the column named
+    /// `label` if the header has one, else the last column]
+    ///
+    /// Logistic regression takes its distinct values as the classes (text labels are
+    /// numbered in order of first appearance); linear regression needs numbers. Example:
+    /// --label species
+    #[arg(long, value_name = "COLUMN", requires = "train")]
+    pub(crate) label: Option<String>,
+    /// Generate the data instead [default: none]
+    ///
+    /// logreg: classification:N:D:C[:SEED] (C classes); linreg:
+    /// regression:N:D[:NOISE[:SEED]] (noise 1, seed 42 unless given). Split as --train is.
+    /// Example: --generate regression:10000:20
+    #[arg(long, value_name = "SPEC")]
+    pub(crate) generate: Option<String>,
+    /// The fraction of rows held out for testing when there is no --test
+    ///
+    /// logreg splits stratified (class proportions kept), linreg uniformly; the test set
+    /// has ⌈fraction × rows⌉ rows. Example: --test-fraction 0.2
+    #[arg(long, value_name = "F", default_value_t = 0.3)]
+    pub(crate) test_fraction: f64,
+    /// Seed of the train/test split (and of SGD's row order)
+    ///
+    /// Example: --seed 7
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// Train on the features as they are [default: standardise them]
+    ///
+    /// By default a StandardScaler (zero mean, unit variance per column) is fitted on the
+    /// training rows and applied to both sets, which the iterative solvers need to
+    /// converge well; --output then saves the scaler with the model.
+    #[arg(long)]
+    pub(crate) no_standardize: bool,
+}
+
+/// The optimiser of `eddy logreg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogregSolver {
+    /// Full-batch L-BFGS.
+    Lbfgs,
+    /// Full-batch gradient descent with backtracking.
+    Gd,
+}
+
+/// Arguments of `eddy logreg`.
+#[derive(Debug, Args)]
+pub(crate) struct LogregArgs {
+    /// The data.
+    #[command(flatten)]
+    pub(crate) data: SupervisedInputArgs,
+    /// Inverse regularisation strength (scikit-learn's C), > 0
+    ///
+    /// Smaller C, stronger L2 penalty on the weights (not the intercepts). Example: --c 10
+    #[arg(long, value_name = "C", default_value_t = 1.0, help_heading = "Logistic regression")]
+    pub(crate) c: f64,
+    /// The optimiser
+    #[arg(long, value_enum, default_value_t = LogregSolver::Lbfgs, help_heading = "Logistic regression")]
+    pub(crate) solver: LogregSolver,
+    /// First step size of --solver gd, > 0
+    ///
+    /// Halved until the objective decreases enough, doubled again after a success.
+    #[arg(long, value_name = "ETA", default_value_t = 1.0, help_heading = "Logistic regression")]
+    pub(crate) learning_rate: f64,
+    /// At most N optimiser iterations
+    ///
+    /// Reached first, the run reports `converged: false`.
+    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Logistic regression")]
+    pub(crate) max_iterations: u32,
+    /// Stop when the gradient's max-norm (of the mean objective) is at most T
+    #[arg(long, value_name = "T", default_value = "1e-8", help_heading = "Logistic regression")]
+    pub(crate) tolerance: f64,
+    /// Save the fitted model (and scaler) as JSON to FILE [default: none]
+    ///
+    /// FILE appears only when the run succeeds. Example: --output model.json
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Run and output")]
+    pub(crate) output: Option<PathBuf>,
+    /// Runtime and output options.
+    #[command(flatten)]
+    pub(crate) run: MlRunArgs,
+}
+
+/// The solver of `eddy linreg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LinregSolver {
+    /// Closed form: Cholesky on the normal equations (exact).
+    Normal,
+    /// Full-batch L-BFGS.
+    Lbfgs,
+    /// Full-batch gradient descent with backtracking.
+    Gd,
+    /// Mini-batch stochastic gradient descent.
+    Sgd,
+}
+
+/// Arguments of `eddy linreg`.
+#[derive(Debug, Args)]
+pub(crate) struct LinregArgs {
+    /// The data.
+    #[command(flatten)]
+    pub(crate) data: SupervisedInputArgs,
+    /// L2 penalty α (scikit-learn's Ridge alpha), >= 0; 0 is ordinary least squares
+    #[arg(long, value_name = "A", default_value_t = 0.0, help_heading = "Linear regression")]
+    pub(crate) alpha: f64,
+    /// The solver; all reach the same minimiser
+    #[arg(long, value_enum, default_value_t = LinregSolver::Normal, help_heading = "Linear regression")]
+    pub(crate) solver: LinregSolver,
+    /// Rows per mini-batch of --solver sgd
+    #[arg(long, value_name = "N", default_value_t = 32, help_heading = "Linear regression")]
+    pub(crate) batch_size: usize,
+    /// First step size of --solver gd or sgd [default: 1 for gd, 0.01 for sgd]
+    ///
+    /// gd halves and doubles it as the line search says; sgd decays it as η/√epoch.
+    #[arg(long, value_name = "ETA", help_heading = "Linear regression")]
+    pub(crate) learning_rate: Option<f64>,
+    /// At most N iterations (epochs for sgd) of an iterative solver
+    ///
+    /// Reached first, the run reports `converged: false`.
+    #[arg(
+        long,
+        visible_alias = "epochs",
+        value_name = "N",
+        default_value_t = 1000,
+        help_heading = "Linear regression"
+    )]
+    pub(crate) max_iterations: u32,
+    /// Stop when the gradient's max-norm (sgd: the objective's relative decrease over an
+    /// epoch) is at most T
+    #[arg(long, value_name = "T", default_value = "1e-10", help_heading = "Linear regression")]
+    pub(crate) tolerance: f64,
+    /// Save the fitted model (and scaler) as JSON to FILE [default: none]
+    ///
+    /// FILE appears only when the run succeeds. Example: --output model.json
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Run and output")]
+    pub(crate) output: Option<PathBuf>,
+    /// Runtime and output options.
+    #[command(flatten)]
+    pub(crate) run: MlRunArgs,
+}
+
+/// Arguments of `eddy als`.
+#[derive(Debug, Args)]
+pub(crate) struct AlsArgs {
+    /// Ratings file: `user item rating` per line [default: generated ratings]
+    ///
+    /// Ids are non-negative integers; separated by commas, tabs or spaces (MovieLens
+    /// `u.data` and `ratings.csv` work; extra columns such as a timestamp are ignored); a
+    /// `.gz` file is gunzipped. Without --test, a seeded --test-fraction of the ratings is
+    /// held out. Without --train and --generate, lowrank:500:500:5 is generated.
+    /// Example: --train ratings.csv
+    #[arg(long, value_name = "FILE", conflicts_with = "generate", help_heading = "Input")]
+    pub(crate) train: Option<PathBuf>,
+    /// Test ratings file, laid out as --train [default: split from the training ratings]
+    #[arg(long, value_name = "FILE", requires = "train", help_heading = "Input")]
+    pub(crate) test: Option<PathBuf>,
+    /// Generate ratings, lowrank:USERS:ITEMS:RANK[:DENSITY[:NOISE[:SEED]]] [default: none]
+    ///
+    /// A rank-RANK model plus 3 and Gaussian noise (default 0.1); each (user, item) pair
+    /// rated with probability DENSITY (default 0.1); seed 42 unless given. ALS has no bias
+    /// terms, so the offset 3 takes one factor: fit it with --rank RANK+1 or more.
+    /// Example: --generate lowrank:2000:1000:10:0.05
+    #[arg(long, value_name = "SPEC", help_heading = "Input")]
+    pub(crate) generate: Option<String>,
+    /// The fraction of ratings held out for testing when there is no --test
+    #[arg(long, value_name = "F", default_value_t = 0.2, help_heading = "Input")]
+    pub(crate) test_fraction: f64,
+    /// Latent factors per user and item
+    #[arg(long, value_name = "R", default_value_t = 10, help_heading = "ALS")]
+    pub(crate) rank: usize,
+    /// The regularisation λ, >= 0, multiplied by each user's and item's rating count (ALS-WR)
+    #[arg(long, value_name = "L", default_value_t = 0.1, help_heading = "ALS")]
+    pub(crate) regularization: f64,
+    /// ALS iterations (each updates every user, then every item)
+    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "ALS")]
+    pub(crate) iterations: u32,
+    /// Seed of the initial factors and of the train/test split
+    #[arg(long, value_name = "S", default_value_t = 0, help_heading = "ALS")]
+    pub(crate) seed: u64,
+    /// Save the fitted factors as JSON (an eddy_ml AlsModel) to FILE [default: none]
+    ///
+    /// FILE appears only when the run succeeds. Example: --output model.json
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Run and output")]
+    pub(crate) output: Option<PathBuf>,
+    /// Runtime and output options.
+    #[command(flatten)]
+    pub(crate) run: MlRunArgs,
 }
 
 #[cfg(test)]

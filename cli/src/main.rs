@@ -1,21 +1,29 @@
-//! `eddy`: graph algorithms on Eddy's dataflow runtime, from the command line.
+//! `eddy`: graph algorithms and ML trainers on Eddy's dataflow runtime, from the command
+//! line.
 //!
 //! `eddy pagerank | cc | sssp [INPUT] [--generate SPEC] ...` load an edge list (a file, a
 //! generated graph or the built-in karate club graph), run the algorithm on the cores of
 //! this machine and print the top vertices and a summary, a JSON object (`--json`) or
 //! write every vertex's value to a file (`--output`); `eddy generate SPEC -o FILE` writes
-//! a generated graph. `eddy help COMMAND` explains every flag.
+//! a generated graph. `eddy kmeans | logreg | linreg | als` train an eddy-ml model on a
+//! CSV file, generated data or the built-in iris set and print its quality (inertia and
+//! adjusted Rand index; accuracy, precision, recall, F1, ROC AUC; RMSE and R²), writing
+//! centroids, cluster assignments or the model on request. `eddy help COMMAND` explains
+//! every flag.
 //!
-//! Modules: [`args`] (the clap types), [`graph_cmd`] (the algorithm subcommands),
-//! [`generate_cmd`], [`input`], [`output`] (files and reports), [`progress`] (the bar).
+//! Modules: [`args`] (the clap types), [`graph_cmd`] (the graph algorithm subcommands),
+//! [`generate_cmd`], [`ml_cmd`] (the ML subcommands), [`input`], [`output`] (files and
+//! reports), [`progress`] (the progress line).
 //!
 //! **Note**: errors are printed as one line, `error: ` and the chain of causes joined by
-//! `: `, with exit code 1; usage errors are clap's (exit code 2).
+//! `: `, with exit code 1; usage errors are clap's (exit code 2). An output file appears
+//! only when the run succeeds.
 
 mod args;
 mod generate_cmd;
 mod graph_cmd;
 mod input;
+mod ml_cmd;
 mod output;
 mod progress;
 
@@ -57,6 +65,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             graph_cmd::run(algorithm, &a.input, &a.run)
         }
         Command::Generate(a) => generate_cmd::run(&a),
+        Command::Kmeans(a) => ml_cmd::kmeans(&a),
+        Command::Logreg(a) => ml_cmd::logreg(&a),
+        Command::Linreg(a) => ml_cmd::linreg(&a),
+        Command::Als(a) => ml_cmd::als(&a),
     }
 }
 

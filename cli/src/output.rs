@@ -1,7 +1,8 @@
-//! What a run leaves behind: the per-vertex `--output` file, and the report on stdout —
-//! a top-10 table and a summary as text, or one JSON object with `--json`.
+//! What a run leaves behind: output files (the graph commands' per-vertex `--output`; the
+//! ML commands write theirs through [`Staged`] too), and the report on stdout — for the
+//! graph commands a top-10 table and a summary as text, or one JSON object with `--json`.
 //!
-//! The output file is written to a hidden temporary file in the destination's directory
+//! An output file is written to a hidden temporary file in the destination's directory
 //! and renamed when complete, so the requested name holds either nothing or the whole
 //! result, never a partial one.
 //!
@@ -53,11 +54,7 @@ fn parent(path: &Path) -> &Path {
 pub(crate) fn write_vertex_values<V: Display>(path: &Path, keys: &[u64], values: &[V]) -> Result<()> {
     debug_assert_eq!(keys.len(), values.len());
     let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = parent(path).join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| -> std::io::Result<()> {
-        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
-        let mut out = std::io::BufWriter::new(file);
+    let staged = Staged::write(path, |out| {
         let separator = if csv { ',' } else { '\t' };
         if csv {
             writeln!(out, "vertex,value")?;
@@ -65,15 +62,82 @@ pub(crate) fn write_vertex_values<V: Display>(path: &Path, keys: &[u64], values:
         for (key, value) in keys.iter().zip(values) {
             writeln!(out, "{key}{separator}{value}")?;
         }
-        let file = out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(e).with_context(|| format!("cannot write the output {}", path.display()));
+        Ok(())
+    })?;
+    staged.commit()
+}
+
+/// An output file written completely under a hidden temporary name beside its
+/// destination, waiting to be renamed into place by [`Staged::commit`]; dropped
+/// uncommitted, the temporary is removed. Staging every output of a run before committing
+/// any keeps a failure from leaving some of them behind.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    temporary: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    /// Writes the temporary file through `write` (buffered) and syncs it.
+    ///
+    /// # Errors
+    /// The file cannot be created or written; nothing is left behind then.
+    pub(crate) fn write(
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<Self> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temporary = parent(path).join(format!(".{name}.{}.tmp", std::process::id()));
+        let staged = Staged { temporary, path: path.to_path_buf(), committed: false };
+        let written = (|| -> std::io::Result<()> {
+            let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&staged.temporary)?;
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out)?;
+            let file = out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+            file.sync_all()
+        })();
+        // On an error `staged` is dropped here, which removes the temporary.
+        written.with_context(|| format!("cannot write the output {}", path.display()))?;
+        Ok(staged)
     }
+
+    /// Renames the temporary file to its destination.
+    ///
+    /// # Errors
+    /// The rename fails; the temporary is removed then.
+    pub(crate) fn commit(mut self) -> Result<()> {
+        std::fs::rename(&self.temporary, &self.path)
+            .with_context(|| format!("cannot write the output {}", self.path.display()))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+    }
+}
+
+/// Writes `text` to stdout and flushes it (a closed pipe is an error the caller may
+/// ignore, see `main`).
+///
+/// # Errors
+/// Writing fails.
+pub(crate) fn emit(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
     Ok(())
+}
+
+/// `key  value` lines, the values aligned in one column.
+pub(crate) fn aligned(lines: &[(String, String)]) -> String {
+    let width = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    lines.iter().map(|(key, value)| format!("{key:<width$}  {value}\n")).collect()
 }
 
 /// Indices of the `k` largest values (by `order`, ties to the smaller id), largest first,
@@ -199,16 +263,13 @@ impl Report {
         lines.push(("load".into(), format!("{:.3} s", self.load.as_secs_f64())));
         lines.push(("compute".into(), format!("{:.3} s", self.compute.as_secs_f64())));
         lines.push(("parallelism".into(), self.parallelism.to_string()));
-        let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-        for (key, value) in lines {
-            text.push_str(&format!("{key:<width$}  {value}\n"));
-        }
+        text.push_str(&aligned(&lines));
         text
     }
 }
 
 /// A JSON value as text for people: strings unquoted, `null` as `-`.
-fn plain(value: &Value) -> String {
+pub(crate) fn plain(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => "-".into(),

@@ -1,0 +1,197 @@
+//! `eddy kmeans`: k-means clustering of a CSV file, generated blobs or the built-in iris
+//! set, reporting inertia, cluster sizes and (against a known label) the adjusted Rand
+//! index, and writing the centroids and each row's cluster.
+//!
+//! **Note**: `--init` is a method name or a file of initial centroids; a file fixes `k`
+//! (its row count), so a `--k` that disagrees is an error rather than silently ignored.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use eddy_datasets::features::{self, CsvOptions};
+use eddy_ml::RowPartition;
+use eddy_ml::kmeans::{self, Init, KMeans};
+use eddy_ml::metrics::adjusted_rand_index;
+use ndarray::Array2;
+use serde_json::Value;
+
+use super::{Report, TableSource, check_destinations, execute, first, load_table, runtime, table};
+use crate::args::KmeansArgs;
+use crate::output::Staged;
+use crate::progress::{Line, Progress};
+
+/// `k` when neither `--k` nor an `--init` file gives it.
+const DEFAULT_K: usize = 3;
+
+/// The text report lists the centroids when they are at most this many numbers.
+const SHOWN_CENTROID_VALUES: usize = 64;
+
+/// Clusters as the arguments say, writes the outputs and prints the report.
+///
+/// # Errors
+/// Invalid parameters, an unreadable or malformed input or centroid file, `k` larger than
+/// the number of points, a runtime failure, or an output that cannot be written (then no
+/// output file exists).
+pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
+    let source = TableSource::from_args(
+        args.input.as_deref(),
+        args.label.as_deref(),
+        args.generate.as_deref(),
+        TableSource::Iris,
+    )?;
+    check_destinations(&[("--output", args.output.as_ref()), ("--assignments", args.assignments.as_ref())])?;
+    let (k, init) = initialisation(args)?;
+    let params =
+        KMeans::new(k).init(init).max_iterations(args.iterations).tolerance(args.tolerance).seed(args.seed);
+
+    let progress = Progress::new("kmeans", args.run.quiet, None);
+    progress.stage("loading");
+    let started = std::time::Instant::now();
+    let loaded = load_table(&source)?;
+    let load = started.elapsed();
+    let x = loaded.table.features.view();
+    if let Init::Centroids(c) = &params.init
+        && c.ncols() != x.ncols()
+    {
+        bail!(
+            "--init {}: the centroids have {} columns, the data has {} features",
+            args.init,
+            c.ncols(),
+            x.ncols()
+        );
+    }
+    params.validate(x.nrows(), x.ncols())?;
+
+    let runtime = runtime(&args.run, &progress, Line::KMEANS)?;
+    progress.stage("clustering");
+    let (fits, compute) = execute(&runtime, |worker| {
+        let part = RowPartition::new(worker, x, None)?;
+        kmeans::fit_partition(worker, &part, &params)
+    })?;
+    // Workers hold contiguous row ranges in worker order: their labels are in row order.
+    let labels: Vec<u32> = fits.iter().flat_map(|f| f.labels.iter().copied()).collect();
+    let model = first(fits)?.model;
+
+    let staged = [
+        args.output.as_deref().map(|path| Staged::write(path, |out| write_centroids(out, &model.centroids))),
+        args.assignments.as_deref().map(|path| Staged::write(path, |out| write_assignments(out, &labels))),
+    ];
+    for file in staged.into_iter().flatten().collect::<Result<Vec<_>>>()? {
+        file.commit()?;
+    }
+    drop(progress);
+
+    let mut sizes = vec![0u64; model.centroids.nrows()];
+    labels.iter().for_each(|&l| sizes[l as usize] += 1);
+    let ari = match &loaded.table.labels {
+        Some(truth) => {
+            let predicted: Vec<f64> = labels.iter().map(|&l| f64::from(l)).collect();
+            Value::from(adjusted_rand_index(truth, &predicted)?)
+        }
+        None => Value::Null,
+    };
+    let centroids: Vec<Vec<f64>> = model.centroids.outer_iter().map(|c| c.to_vec()).collect();
+    let mut report = Report::new("kmeans", loaded.description);
+    report
+        .field("k", model.centroids.nrows())
+        .field("init", describe_init(&args.init, &params.init))
+        .json_field("seed", args.seed)
+        .json_field("tolerance", args.tolerance)
+        .json_field("max_iterations", args.iterations)
+        .json_field("rows", x.nrows())
+        .json_field("features", x.ncols())
+        .field("iterations", model.iterations)
+        .field("converged", model.converged)
+        .field("inertia", model.inertia)
+        .field("cluster_sizes", sizes)
+        .json_field("label", loaded.table.label_name.clone());
+    if !ari.is_null() {
+        report.field("adjusted_rand_index", ari);
+    } else {
+        report.json_field("adjusted_rand_index", ari);
+    }
+    if model.centroids.len() <= SHOWN_CENTROID_VALUES {
+        let rows: Vec<(String, Vec<Value>)> = centroids
+            .iter()
+            .enumerate()
+            .map(|(j, c)| (j.to_string(), c.iter().map(|&v| v.into()).collect()))
+            .collect();
+        let columns: Vec<&str> = loaded.table.columns.iter().map(String::as_str).collect();
+        report.section(format!("centroids:\n{}", table(&columns, &rows)));
+    }
+    report.json_field("centroids", centroids).finish(
+        load,
+        compute,
+        runtime.parallelism(),
+        &[("output", args.output.as_ref()), ("assignments", args.assignments.as_ref())],
+    );
+    report.print(args.run.json)
+}
+
+/// `k` and the initialisation: a method name, or the centroids of a file.
+fn initialisation(args: &KmeansArgs) -> Result<(usize, Init)> {
+    if let Ok(init) = args.init.parse::<Init>() {
+        return Ok((args.k.unwrap_or(DEFAULT_K), init));
+    }
+    let path = Path::new(&args.init);
+    if !path.is_file() {
+        bail!("--init {}: not random, k-means++, k-means|| or a readable centroid file", args.init);
+    }
+    let table =
+        features::read_csv(path, &CsvOptions::default()).context("cannot read the initial centroids")?;
+    let k = table.rows();
+    if let Some(given) = args.k
+        && given != k
+    {
+        bail!("--k {given} conflicts with --init {}, which has {k} centroids", args.init);
+    }
+    Ok((k, Init::Centroids(table.features)))
+}
+
+/// The initialisation for the report: the method, or `file NAME`.
+fn describe_init(text: &str, init: &Init) -> String {
+    match init {
+        Init::Random => "random".to_owned(),
+        Init::KMeansPlusPlus => "k-means++".to_owned(),
+        Init::KMeansParallel => "k-means||".to_owned(),
+        Init::Centroids(_) => format!("file {text}"),
+    }
+}
+
+/// Values comma-separated in Rust's shortest round-trip form.
+fn join(values: &[f64]) -> String {
+    values.iter().map(f64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// One centroid per line, comma-separated.
+fn write_centroids(out: &mut dyn Write, centroids: &Array2<f64>) -> std::io::Result<()> {
+    for row in centroids.outer_iter() {
+        writeln!(out, "{}", join(&row.to_vec()))?;
+    }
+    Ok(())
+}
+
+/// One cluster index per line.
+fn write_assignments(out: &mut dyn Write, labels: &[u32]) -> std::io::Result<()> {
+    labels.iter().try_for_each(|l| writeln!(out, "{l}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn centroids_print_in_shortest_round_trip_form() {
+        let c = ndarray::array![[0.1, 1e-7, 2.0], [-1.0 / 3.0, 1e21, 5e-324]];
+        let mut out = Vec::new();
+        write_centroids(&mut out, &c).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let back: Vec<f64> = text.lines().flat_map(|l| l.split(',')).map(|v| v.parse().unwrap()).collect();
+        assert_eq!(
+            back.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+        assert!(text.starts_with("0.1,0.0000001,2\n"), "{text}");
+    }
+}
