@@ -14,6 +14,10 @@ usage: python3 benches/ml_peers.py [--shapes 1000000x16 10000000x8] [--k 16] [--
   `KMeans(algorithm="lloyd", n_init=1, init=<centroids>, max_iter=N, tol=0)` limited to
   --parallelism threads (../shared/peers/ml_peer.py) and `eddy kmeans FILE --init
   CENTROIDS --iterations N --tolerance 0 --parallelism P --json`.
+- `--generated`: no files; each side generates its own blobs of the shape in memory
+  (sklearn `make_blobs`, Eddy `--generate blobs:N:D:K`) from random initial rows — the
+  same shape and iteration count, not the same numbers. For shapes whose CSV would take
+  minutes to load (10M × 8).
 - Prints per shape the median training seconds (sklearn `algo_s`; Eddy `compute_seconds`),
   the iterations each ran, the inertias (equal data and init give equal results), the
   ratio Eddy / sklearn, and Eddy's peak resident memory against the matrix size.
@@ -67,18 +71,25 @@ def main():
     ap.add_argument("--eddy", default=os.path.join(ROOT, "target", "release", "eddy"))
     ap.add_argument("--data", default=os.path.join(ROOT, "target", "peer-data"))
     ap.add_argument("--python", default=None)
+    ap.add_argument("--generated", action="store_true")
     a = ap.parse_args()
     python = a.python or subprocess.run([os.path.join(PEERS, "setup.sh")], check=True, capture_output=True,
                                         text=True).stdout.strip().splitlines()[-1]
     os.makedirs(a.data, exist_ok=True)
     for shape in a.shapes:
         n, d = map(int, shape.split("x"))
-        x_path, c_path = prepare(python, a.data, n, d, a.k)
+        if a.generated:
+            peer_input = ["--blobs", f"{n}:{d}:{a.k}:0"]
+            eddy_input = ["--generate", f"blobs:{n}:{d}:{a.k}:0", "--k", str(a.k), "--init", "random"]
+        else:
+            x_path, c_path = prepare(python, a.data, n, d, a.k)
+            peer_input = ["--data", x_path, "--init", c_path]
+            eddy_input = [x_path, "--init", c_path]
         eddy_s, peer_s, eddy_peak = [], [], 0
         for _ in range(a.repeat):
-            peer, _ = run_json([python, os.path.join(PEERS, "ml_peer.py"), "kmeans", "--data", x_path, "--init", c_path,
+            peer, _ = run_json([python, os.path.join(PEERS, "ml_peer.py"), "kmeans", *peer_input,
                                 "--k", str(a.k), "--iterations", str(a.iterations), "--threads", str(a.parallelism)])
-            ours, peak = run_json([a.eddy, "kmeans", x_path, "--init", c_path, "--iterations", str(a.iterations),
+            ours, peak = run_json([a.eddy, "kmeans", *eddy_input, "--iterations", str(a.iterations),
                                    "--tolerance", "0", "--parallelism", str(a.parallelism), "--json", "--quiet"])
             peer_s.append(peer["algo_s"])
             eddy_s.append(ours["compute_seconds"])

@@ -234,7 +234,7 @@ impl KMeansModel {
         let centers = Centers::new(self.centroids.clone());
         let x = x.as_standard_layout();
         let mut labels = vec![u32::MAX; x.nrows()];
-        kernel::assign(x.view(), &centers, &mut labels, None);
+        kernel::assign(x.view(), &centers, &mut labels, None, None);
         Ok(labels)
     }
 }
@@ -282,7 +282,7 @@ pub fn fit_partition(worker: &Worker, part: &RowPartition<'_>, params: &KMeans) 
     let tolerance =
         if params.tolerance > 0.0 { params.tolerance * mean_variance(worker, part)? } else { 0.0 };
     let mut labels = vec![u32::MAX; part.x().nrows()];
-    let mut last_inertia = f64::NAN;
+    let row_norms: Vec<f64> = part.x().outer_iter().map(|r| r.dot(&r)).collect();
     type Aggregate = (Sum<f64>, Sum<f64>, Count);
     let iteration = Iteration::new(params.max_iterations)
         .aggregate::<Aggregate>()
@@ -290,9 +290,8 @@ pub fn fit_partition(worker: &Worker, part: &RowPartition<'_>, params: &KMeans) 
     let start = worker.from_partition(vec![initial.into_raw_vec_and_offset().0]);
     let (result, summary) = iteration.bulk(start, |step, centroids| {
         let old = to_centroids(centroids.collect_partition(), part.features())?;
-        let (next, inertia, changed) = lloyd_step(worker, part, old.clone(), &mut labels)?;
+        let (next, inertia, changed) = lloyd_step(worker, part, old.clone(), &mut labels, &row_norms)?;
         let shift = (&next - &old).mapv(|v| v * v).sum();
-        last_inertia = inertia;
         // Global values enter the aggregate once (from worker 0) and stay exact.
         let global = if worker.index() == 0 { (inertia, shift) } else { (0.0, 0.0) };
         step.aggregate(|(i, s, c): &mut Aggregate| {
@@ -303,17 +302,14 @@ pub fn fit_partition(worker: &Worker, part: &RowPartition<'_>, params: &KMeans) 
         Ok(worker.from_partition(vec![next.into_raw_vec_and_offset().0]))
     })?;
     let centroids = to_centroids(result.collect_partition(), part.features())?;
-    let stable = summary.aggregate.as_ref().is_some_and(|(_, _, changed)| changed.get() == 0);
-    let inertia = if stable {
-        last_inertia
-    } else {
-        let centers = Centers::new(centroids.clone());
-        let local: Vec<f64> = part
-            .local_blocks()
-            .map(|(_, rows)| kernel::assign(part.rows_of_block(&rows), &centers, &mut labels[rows], None).0)
-            .collect();
-        part.reduce_blocks(worker, local, |a, b| *a += *b)?.unwrap_or(0.0)
-    };
+    // The labels and the exact inertia of the final centroids (after a last update that
+    // changed no label, the labels are already theirs; the pass confirms them).
+    let centers = Centers::new(centroids.clone());
+    let local: Vec<f64> = part
+        .local_blocks()
+        .map(|(_, rows)| kernel::assign(part.rows_of_block(&rows), &centers, &mut labels[rows], None, None).0)
+        .collect();
+    let inertia = part.reduce_blocks(worker, local, |a, b| *a += *b)?.unwrap_or(0.0);
     let model =
         KMeansModel { centroids, inertia, iterations: summary.supersteps, converged: summary.converged };
     Ok(KMeansFit { model, labels })
@@ -344,12 +340,13 @@ impl Partial {
 }
 
 /// One Lloyd step: assign to `old`, average. Returns the new centroids, the inertia with
-/// respect to `old`, and how many of this worker's rows changed cluster.
+/// respect to `old` (expanded form, for metrics), and how many of this worker's rows changed cluster.
 fn lloyd_step(
     worker: &Worker,
     part: &RowPartition<'_>,
     old: Array2<f64>,
     labels: &mut [u32],
+    row_norms: &[f64],
 ) -> Result<(Array2<f64>, f64, u64)> {
     let (k, d) = old.dim();
     let centers = Centers::new(old);
@@ -358,8 +355,14 @@ fn lloyd_step(
         .local_blocks()
         .map(|(_, rows)| {
             let mut partial = Partial { sums: vec![0.0; k * d], counts: vec![0; k], inertia: 0.0 };
-            let (inertia, moved) =
-                kernel::assign(part.rows_of_block(&rows), &centers, &mut labels[rows], Some(&mut partial));
+            let block = part.rows_of_block(&rows);
+            let (inertia, moved) = kernel::assign(
+                block,
+                &centers,
+                &mut labels[rows.clone()],
+                Some(&row_norms[rows]),
+                Some(&mut partial),
+            );
             partial.inertia = inertia;
             changed += moved;
             partial
