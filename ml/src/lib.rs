@@ -36,6 +36,7 @@ pub mod naive_bayes;
 pub mod optim;
 pub mod partition;
 pub mod preprocessing;
+pub mod svm;
 
 pub use error::{Error, Result};
 pub use estimator::{Estimator, Model, Pipeline, PipelineModel, Transformer, load_model, save_model};

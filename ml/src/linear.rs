@@ -7,25 +7,20 @@
 //!   solved by Cholesky. Exact; the reference for the others.
 //! - [`LinearSolver::Lbfgs`] and [`LinearSolver::GradientDescent`] — full-batch
 //!   iterations over the mean squared error (see [`crate::optim`]).
-//! - [`LinearSolver::Sgd`] — mini-batch stochastic gradient descent: each epoch visits
-//!   the rows in a seeded random order (the same on every worker) in batches; the
-//!   gradient of a batch is summed per block and reduced in block order, so the result
-//!   does not depend on the parallelism. The step size decays as `η₀ / √(1 + epoch)`.
+//! - [`LinearSolver::Sgd`] — mini-batch stochastic gradient descent ([`crate::optim`]):
+//!   each epoch visits the rows in a seeded random order in batches; the result does not
+//!   depend on the parallelism. The step size decays as `η₀ / √epoch`.
 //!
 //! The iterative solvers work best on standardised features (put a
 //! [`crate::preprocessing::StandardScaler`] before them in a [`crate::Pipeline`]).
 
-use std::collections::BTreeMap;
-
-use eddy_core::{Iteration, Sum, Worker};
+use eddy_core::Worker;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
-use rand_xoshiro::Xoshiro256PlusPlus;
-use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::estimator::check_features;
 use crate::linalg::cholesky_solve;
-use crate::optim::{Loss, Settings, Solver, minimise};
+use crate::optim::{Loss, Settings, SgdSettings, Solver, minimise, sgd};
 use crate::partition::RowPartition;
 use crate::{Error, Estimator, Model, Result, exec};
 
@@ -61,8 +56,8 @@ pub struct LinearRegression {
     pub fit_intercept: bool,
     /// Iterations (epochs for SGD) at most; default 1000.
     pub max_iterations: u32,
-    /// Iterative solvers stop when the gradient's max-norm (SGD: the relative decrease of
-    /// the objective over an epoch) is at most this; default 1e-10.
+    /// Iterative solvers stop when the gradient's max-norm (SGD: the relative change of
+    /// the objective over an epoch; 0 runs every epoch) is at most this; default 1e-10.
     pub tolerance: f64,
     /// Seed of SGD's row order.
     pub seed: u64,
@@ -232,7 +227,15 @@ pub fn fit_partition(
             &settings(Solver::GradientDescent { learning_rate }),
         )?,
         LinearSolver::Sgd { batch_size, learning_rate } => {
-            sgd(worker, part, params, batch_size, learning_rate)?
+            let settings = SgdSettings {
+                batch_size,
+                learning_rate,
+                epochs: params.max_iterations,
+                tolerance: params.tolerance,
+                l2: params.alpha / n,
+                seed: params.seed,
+            };
+            sgd(worker, part, &loss, &penalised, vec![0.0; d + 1], &settings)?
         }
     };
     let theta = Array1::from(outcome.theta);
@@ -260,6 +263,16 @@ impl SquaredError {
 }
 
 impl Loss for SquaredError {
+    fn row(&self, x: ArrayView1<'_, f64>, y: f64, theta: &[f64], gradient: &mut [f64]) -> f64 {
+        let d = x.len();
+        let r = x.dot(&ArrayView1::from(&theta[..d])) + if self.fit_intercept { theta[d] } else { 0.0 } - y;
+        gradient[..d].iter_mut().zip(x).for_each(|(g, v)| *g += r * v);
+        if self.fit_intercept {
+            gradient[d] += r;
+        }
+        0.5 * r * r
+    }
+
     fn block(
         &self,
         x: ArrayView2<'_, f64>,
@@ -327,109 +340,6 @@ fn normal_equations(
     let coef = cholesky_solve(gram, &Array1::from(total[d * d..].to_vec()))?;
     let intercept = if params.fit_intercept { y_mean - x_mean.dot(&coef) } else { 0.0 };
     Ok(LinearModel { coef, intercept, iterations: 0, converged: true })
-}
-
-/// Mini-batch SGD (see the module doc); one superstep per epoch.
-fn sgd(
-    worker: &Worker,
-    part: &RowPartition<'_>,
-    params: &LinearRegression,
-    batch_size: usize,
-    learning_rate: f64,
-) -> Result<crate::optim::Outcome> {
-    let (n, d) = (part.total_rows(), part.features());
-    let y = part.y().ok_or_else(|| Error::InvalidInput("linear regression needs targets (y)".into()))?;
-    let loss = SquaredError { fit_intercept: params.fit_intercept };
-    #[allow(clippy::cast_precision_loss)]
-    let l2 = params.alpha / n as f64;
-    let x = part.x();
-    let local_rows = part.first_row()..part.first_row() + x.nrows();
-    let layout = part.layout();
-    let mut theta = vec![0.0; d + 1];
-    let intercept = |theta: &[f64]| if params.fit_intercept { theta[d] } else { 0.0 };
-    let mut previous = f64::INFINITY;
-    let tolerance = params.tolerance;
-    type Aggregate = (Sum<f64>, Sum<f64>);
-    let iteration = Iteration::new(params.max_iterations)
-        .aggregate::<Aggregate>()
-        .converge_when(move |(_, decrease)| decrease.get() <= tolerance);
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
-    let (_, summary) = iteration.bulk(worker.from_partition(Vec::<()>::new()), |step, nothing| {
-        for i in (1..n).rev() {
-            let j = ((u128::from(rng.next_u64()) * (i as u128 + 1)) >> 64) as usize;
-            order.swap(i, j);
-        }
-        #[allow(clippy::cast_precision_loss)]
-        let eta = learning_rate / f64::from(step.number()).sqrt();
-        for batch in order.chunks(batch_size) {
-            let mut per_block: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
-            for &i in batch.iter().filter(|i| local_rows.contains(i)) {
-                let row = x.row(i - local_rows.start);
-                let r = row.dot(&ArrayView1::from(&theta[..d])) + intercept(&theta) - y[i - local_rows.start];
-                let g = per_block.entry(layout.block_of(i)).or_insert_with(|| vec![0.0; d + 1]);
-                g[..d].iter_mut().zip(row).for_each(|(g, v)| *g += r * v);
-                if params.fit_intercept {
-                    g[d] += r;
-                }
-            }
-            let mut blocks: Vec<(usize, Vec<f64>)> =
-                worker.all_gather(per_block.into_iter().collect::<Vec<_>>())?.into_iter().flatten().collect();
-            blocks.sort_unstable_by_key(|(b, _)| *b);
-            let mut gradient = vec![0.0; d + 1];
-            for (_, g) in blocks {
-                gradient.iter_mut().zip(g).for_each(|(a, b)| *a += b);
-            }
-            #[allow(clippy::cast_precision_loss)]
-            let m = batch.len() as f64;
-            for (j, (t, g)) in theta.iter_mut().zip(&gradient).enumerate() {
-                let penalty = if j < d { l2 * *t } else { 0.0 };
-                *t -= eta * (g / m + penalty);
-            }
-        }
-        let objective = full_objective(worker, part, &loss, &theta, l2)?;
-        let decrease = if previous.is_finite() {
-            (previous - objective) / previous.max(f64::MIN_POSITIVE)
-        } else {
-            f64::INFINITY
-        };
-        previous = objective;
-        let global = if worker.index() == 0 { (objective, decrease.max(0.0)) } else { (0.0, 0.0) };
-        step.aggregate(|(o, dec): &mut Aggregate| {
-            o.add(global.0);
-            dec.add(global.1);
-        });
-        Ok(nothing)
-    })?;
-    Ok(crate::optim::Outcome {
-        theta,
-        objective: previous,
-        iterations: summary.supersteps,
-        converged: summary.converged,
-    })
-}
-
-/// `(1/n) Σ ½ r² + (λ/2)‖w‖²` over the whole matrix.
-fn full_objective(
-    worker: &Worker,
-    part: &RowPartition<'_>,
-    loss: &SquaredError,
-    theta: &[f64],
-    l2: f64,
-) -> Result<f64> {
-    let d = part.features();
-    let y = part.y().ok_or_else(|| Error::InvalidInput("linear regression needs targets (y)".into()))?;
-    let local: Vec<f64> = part
-        .local_blocks()
-        .map(|(_, rows)| {
-            let r = loss.residuals(part.rows_of_block(&rows), y.slice(s![rows]), theta);
-            0.5 * r.dot(&r)
-        })
-        .collect();
-    let total = part.reduce_blocks(worker, local, |a, b| *a += b)?.unwrap_or(0.0);
-    #[allow(clippy::cast_precision_loss)]
-    let n = part.total_rows() as f64;
-    Ok(total / n + 0.5 * l2 * theta[..d].iter().map(|t| t * t).sum::<f64>())
 }
 
 #[cfg(test)]

@@ -204,6 +204,10 @@ impl CrossEntropy {
 }
 
 impl Loss for CrossEntropy {
+    fn row(&self, x: ArrayView1<'_, f64>, y: f64, theta: &[f64], gradient: &mut [f64]) -> f64 {
+        self.block(x.insert_axis(Axis(0)), ArrayView1::from(std::slice::from_ref(&y)), theta, gradient)
+    }
+
     fn block(
         &self,
         x: ArrayView2<'_, f64>,
@@ -239,8 +243,11 @@ impl Loss for CrossEntropy {
     }
 }
 
-/// The distinct target values of the whole matrix, sorted.
-fn classes(worker: &Worker, part: &RowPartition<'_>) -> Result<Vec<f64>> {
+/// The distinct target values of the whole matrix, sorted (on every worker).
+///
+/// # Errors
+/// Missing targets, a failed peer.
+pub(crate) fn distinct_labels(worker: &Worker, part: &RowPartition<'_>) -> Result<Vec<f64>> {
     let y =
         part.y().ok_or_else(|| Error::InvalidInput("logistic regression needs class labels (y)".into()))?;
     let mut local: Vec<f64> = y.to_vec();
@@ -262,7 +269,7 @@ pub fn fit_partition(
     params: &LogisticRegression,
 ) -> Result<LogisticModel> {
     params.validate()?;
-    let classes = classes(worker, part)?;
+    let classes = distinct_labels(worker, part)?;
     if classes.len() < 2 {
         return Err(Error::InvalidInput(format!(
             "logistic regression needs at least two classes, the labels hold {}",

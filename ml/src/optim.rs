@@ -1,5 +1,5 @@
-//! Full-batch optimisation of a smooth objective over a partitioned matrix: gradient
-//! descent with backtracking, and L-BFGS — as bulk iterations.
+//! Optimisation of an objective over a partitioned matrix, as bulk iterations:
+//! full-batch gradient descent with backtracking and L-BFGS, and mini-batch SGD.
 //!
 //! The objective is `f(θ) = (1/n) Σᵢ ℓ(θ; xᵢ, yᵢ) + (λ/2)‖θ_w‖²`, where the
 //! [`Loss`] gives `ℓ` and its gradient for a block of rows and `θ_w` are the
@@ -9,20 +9,29 @@
 //! parameters are replicated, never exchanged. One superstep is one optimiser iteration
 //! (its line search included); its metrics carry the objective and the gradient's
 //! max-norm, and the iteration stops when that norm is at most the tolerance.
+//!
+//! [`sgd`] runs one epoch per superstep: the rows in a seeded random order (the same on
+//! every worker), in batches; each batch's gradient is summed per block and the blocks'
+//! sums are added in block order, so the result does not depend on the parallelism
+//! either. The step size decays as `η₀ / √epoch`; the metrics carry the objective after
+//! the epoch and its relative decrease, and the iteration stops when that changes by at
+//! most the tolerance (up or down; a tolerance of 0 runs every epoch).
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use eddy_core::{Iteration, Sum, Worker};
 use ndarray::{ArrayView1, ArrayView2};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::partition::RowPartition;
 use crate::{Error, Result};
 
-/// A per-row loss: its sum and gradient over a block of rows.
+/// A per-row loss: its sum and gradient over a block of rows, or for one row.
 pub(crate) trait Loss: Sync {
-    /// Adds the loss of every row of `x` (targets `y`) at `theta` to the return value and
-    /// its gradient to `gradient`.
+    /// Returns the summed loss of the rows of `x` (targets `y`) at `theta` and adds
+    /// their gradient to `gradient`.
     fn block(
         &self,
         x: ArrayView2<'_, f64>,
@@ -30,6 +39,9 @@ pub(crate) trait Loss: Sync {
         theta: &[f64],
         gradient: &mut [f64],
     ) -> f64;
+
+    /// The same for one row (mini-batch SGD).
+    fn row(&self, x: ArrayView1<'_, f64>, y: f64, theta: &[f64], gradient: &mut [f64]) -> f64;
 }
 
 /// The optimiser.
@@ -245,4 +257,86 @@ fn lbfgs_direction(gradient: &[f64], pairs: &VecDeque<(Vec<f64>, Vec<f64>, f64)>
         q.iter_mut().zip(s).for_each(|(qi, si)| *qi += (alpha - beta) * si);
     }
     q
+}
+
+/// Settings of a mini-batch SGD run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SgdSettings {
+    pub(crate) batch_size: usize,
+    /// `η₀`.
+    pub(crate) learning_rate: f64,
+    /// Epochs at most.
+    pub(crate) epochs: u32,
+    /// Stop when an epoch changes the objective by at most this fraction (0: never).
+    pub(crate) tolerance: f64,
+    pub(crate) l2: f64,
+    pub(crate) seed: u64,
+}
+
+/// Mini-batch SGD from `theta` (see the module doc; SPMD).
+///
+/// # Errors
+/// A failed peer or missing targets.
+pub(crate) fn sgd<L: Loss>(
+    worker: &Worker,
+    part: &RowPartition<'_>,
+    loss: &L,
+    penalised: &[bool],
+    mut theta: Vec<f64>,
+    settings: &SgdSettings,
+) -> Result<Outcome> {
+    let problem = Problem { worker, part, loss, penalised, l2: settings.l2 };
+    let y = part.y().ok_or_else(|| Error::InvalidInput("this trainer needs targets (y)".into()))?;
+    let (x, layout, n) = (part.x(), part.layout(), part.total_rows());
+    let local_rows = part.first_row()..part.first_row() + x.nrows();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed);
+    let mut previous = f64::INFINITY;
+    let tolerance = settings.tolerance;
+    type Aggregate = (Sum<f64>, Sum<f64>);
+    let iteration = Iteration::new(settings.epochs)
+        .aggregate::<Aggregate>()
+        .converge_when(move |(_, change)| tolerance > 0.0 && change.get().abs() <= tolerance);
+    let (_, summary) = iteration.bulk(worker.from_partition(Vec::<()>::new()), |step, nothing| {
+        for i in (1..n).rev() {
+            let j = ((u128::from(rng.next_u64()) * (i as u128 + 1)) >> 64) as usize;
+            order.swap(i, j);
+        }
+        let eta = settings.learning_rate / f64::from(step.number()).sqrt();
+        for batch in order.chunks(settings.batch_size) {
+            let mut per_block: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
+            for &i in batch.iter().filter(|i| local_rows.contains(i)) {
+                let gradient = per_block.entry(layout.block_of(i)).or_insert_with(|| vec![0.0; theta.len()]);
+                let local = i - local_rows.start;
+                loss.row(x.row(local), y[local], &theta, gradient);
+            }
+            let mut blocks: Vec<(usize, Vec<f64>)> =
+                worker.all_gather(per_block.into_iter().collect::<Vec<_>>())?.into_iter().flatten().collect();
+            blocks.sort_unstable_by_key(|(b, _)| *b);
+            let mut gradient = vec![0.0; theta.len()];
+            for (_, g) in blocks {
+                gradient.iter_mut().zip(g).for_each(|(a, b)| *a += b);
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let m = batch.len() as f64;
+            for ((t, g), &p) in theta.iter_mut().zip(&gradient).zip(penalised) {
+                let penalty = if p { settings.l2 * *t } else { 0.0 };
+                *t -= eta * (g / m + penalty);
+            }
+        }
+        let (objective, _) = problem.evaluate(&theta)?;
+        let change = if previous.is_finite() {
+            (previous - objective) / previous.max(f64::MIN_POSITIVE)
+        } else {
+            f64::INFINITY
+        };
+        previous = objective;
+        let global = if worker.index() == 0 { (objective, change) } else { (0.0, 0.0) };
+        step.aggregate(|(o, d): &mut Aggregate| {
+            o.add(global.0);
+            d.add(global.1);
+        });
+        Ok(nothing)
+    })?;
+    Ok(Outcome { theta, objective: previous, iterations: summary.supersteps, converged: summary.converged })
 }

@@ -91,33 +91,88 @@ fn kmeans_seeding_is_as_good_as_sklearns_best_of_ten() {
     }
 }
 
+/// The case's data split into its training and test rows, standardised by a scaler
+/// fitted on the training rows (checked against sklearn's when the case has it).
+struct Split {
+    x_train: Array2<f64>,
+    y_train: Array1<f64>,
+    x_test: Array2<f64>,
+    y_test: Array1<f64>,
+}
+
+fn scaled_split(case: &Value) -> Split {
+    let table = load(case["data"].as_str().unwrap(), "label");
+    let labels = table.labels.expect("labels");
+    let test: Vec<usize> = serde_json::from_value(case["test_indices"].clone()).unwrap();
+    let train: Vec<usize> = (0..labels.len()).filter(|i| test.binary_search(i).is_err()).collect();
+    let x_train = table.features.select(Axis(0), &train);
+    let scaler = StandardScaler::new().fit(x_train.view(), None).unwrap();
+    if !case["scaler_mean"].is_null() {
+        for (a, b) in scaler.mean.iter().zip(vector(&case["scaler_mean"]).iter()) {
+            assert_close(*a, *b, 1e-12, &format!("{}: scaler mean", case["name"]));
+        }
+    }
+    Split {
+        x_train: scaler.transform(x_train.view()).unwrap(),
+        y_train: labels.select(Axis(0), &train),
+        x_test: scaler.transform(table.features.select(Axis(0), &test).view()).unwrap(),
+        y_test: labels.select(Axis(0), &test),
+    }
+}
+
+/// Test accuracy of a classifier trained on the split.
+fn test_accuracy<E: Estimator>(estimator: &E, split: &Split) -> (f64, E::Fitted)
+where
+    E::Fitted: Model,
+{
+    let model = estimator.fit(split.x_train.view(), Some(split.y_train.view())).unwrap();
+    let predicted = model.predict(split.x_test.view()).unwrap();
+    (accuracy(split.y_test.view(), predicted.view()).unwrap(), model)
+}
+
 #[test]
 fn logistic_regression_accuracy_is_within_a_point_of_sklearn() {
     let expected = expected();
     for case in expected["logreg"].as_array().expect("cases") {
         let name = case["name"].as_str().unwrap();
-        let table = load(case["data"].as_str().unwrap(), "label");
-        let labels = table.labels.expect("labels");
-        let test: Vec<usize> = serde_json::from_value(case["test_indices"].clone()).unwrap();
-        let train: Vec<usize> = (0..labels.len()).filter(|i| test.binary_search(i).is_err()).collect();
-        let (x_train, y_train) = (table.features.select(Axis(0), &train), labels.select(Axis(0), &train));
-        let (x_test, y_test) = (table.features.select(Axis(0), &test), labels.select(Axis(0), &test));
-        let scaler = StandardScaler::new().fit(x_train.view(), None).unwrap();
-        for (a, b) in scaler.mean.iter().zip(vector(&case["scaler_mean"]).iter()) {
-            assert_close(*a, *b, 1e-12, &format!("{name}: scaler mean"));
-        }
-        let (x_train, x_test) =
-            (scaler.transform(x_train.view()).unwrap(), scaler.transform(x_test.view()).unwrap());
-        let model = LogisticRegression::new().c(case["C"].as_f64().unwrap()).parallelism(2);
-        let model = model.fit(x_train.view(), Some(y_train.view())).unwrap();
+        let split = scaled_split(case);
+        let trainer = LogisticRegression::new().c(case["C"].as_f64().unwrap()).parallelism(2);
+        let (ours, model) = test_accuracy(&trainer, &split);
         assert!(model.converged, "{name}: not converged in {} iterations", model.iterations);
-        let ours = accuracy(y_test.view(), model.predict(x_test.view()).unwrap().view()).unwrap();
         let sklearn = case["accuracy"].as_f64().unwrap();
         assert!((ours - sklearn).abs() <= 0.01, "{name}: accuracy {ours} vs sklearn {sklearn}");
         // Converged tightly, the weights are the exact optimum's (sklearn, Newton to 2e-14).
         let tight = matrix(&case["coef_tight"]);
         let worst = model.coef.iter().zip(tight.iter()).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
         assert!(worst < 1e-5, "{name}: coefficients differ from the optimum by {worst}");
+    }
+}
+
+#[test]
+fn linear_svm_accuracy_is_within_a_point_of_sklearn() {
+    use eddy::ml::svm::{LinearSvc, SvmLoss, SvmSolver};
+    let expected = expected();
+    for case in expected["svm"].as_array().expect("cases") {
+        let name = case["name"].as_str().unwrap();
+        let split = scaled_split(case);
+        let sklearn = case["accuracy"].as_f64().unwrap();
+        let (squared, model) =
+            test_accuracy(&LinearSvc::new().c(case["C"].as_f64().unwrap()).parallelism(2), &split);
+        assert!(model.converged, "{name}: not converged in {} iterations", model.iterations);
+        assert!(
+            (squared - sklearn).abs() <= 0.01,
+            "{name}: squared hinge accuracy {squared} vs sklearn {sklearn}"
+        );
+        // The hinge loss by SGD: a bar of two points (SGD stops near, not at, the optimum).
+        let sgd = SvmSolver::Sgd { batch_size: 32, learning_rate: 0.1 };
+        let hinge = LinearSvc::new()
+            .loss(SvmLoss::Hinge)
+            .solver(sgd)
+            .max_iterations(50)
+            .tolerance(0.0)
+            .parallelism(2);
+        let (hinge, _) = test_accuracy(&hinge, &split);
+        assert!(hinge >= sklearn - 0.02, "{name}: hinge accuracy {hinge} vs sklearn {sklearn}");
     }
 }
 
@@ -249,6 +304,7 @@ mod invariants {
     use eddy::ml::logistic::LogisticRegression;
     use eddy::ml::naive_bayes::GaussianNB;
     use eddy::ml::preprocessing::StandardScaler;
+    use eddy::ml::svm::LinearSvc;
     use eddy::ml::{Estimator, Model, Pipeline, load_model, save_model};
     use ndarray::{Array1, Array2};
     use proptest::prelude::*;
@@ -290,6 +346,8 @@ mod invariants {
             prop_assert_eq!(logistic(1), logistic(p));
             let bayes = |p| GaussianNB::new().parallelism(p).fit(x.view(), Some(y.view())).unwrap();
             prop_assert_eq!(bayes(1), bayes(p));
+            let svm = |p| LinearSvc::new().max_iterations(20).parallelism(p).fit(x.view(), Some(y.view())).unwrap();
+            prop_assert_eq!(svm(1), svm(p));
         }
 
         /// A model saved and loaded back predicts exactly what the live one does.
