@@ -52,6 +52,7 @@ use eddy_core::{Aggregator, Iteration, Worker};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use crate::error::check;
 use crate::estimator::check_features;
 use crate::{Error, Estimator, Model, Result, exec};
 use block::{Block, link};
@@ -132,23 +133,11 @@ impl Als {
     /// negative or not finite, `max_iterations` 0, `tolerance` negative or not finite,
     /// `parallelism` 0.
     pub fn validate(&self) -> Result<()> {
-        let bad = |name, reason: String| Err(Error::InvalidParameter { name, reason });
-        if self.rank == 0 {
-            return bad("rank", "must be at least 1".into());
-        }
-        if !(self.regularization >= 0.0 && self.regularization.is_finite()) {
-            return bad("regularization", format!("{} is not a finite number ≥ 0", self.regularization));
-        }
-        if self.max_iterations == 0 {
-            return bad("max_iterations", "must be at least 1".into());
-        }
-        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
-            return bad("tolerance", format!("{} is not a finite number ≥ 0", self.tolerance));
-        }
-        if self.parallelism == Some(0) {
-            return bad("parallelism", "must be at least 1".into());
-        }
-        Ok(())
+        check::at_least_one("rank", self.rank as u64)?;
+        check::non_negative("regularization", self.regularization)?;
+        check::at_least_one("max_iterations", u64::from(self.max_iterations))?;
+        check::non_negative("tolerance", self.tolerance)?;
+        check::parallelism(self.parallelism)
     }
 
     /// Factorises `(user, item, rating)` triples on the local runtime; each worker takes a

@@ -61,3 +61,40 @@ pub(crate) fn from_job(error: eddy_core::Error) -> Error {
         other => Error::Runtime(other),
     }
 }
+
+/// Parameter checks shared by the estimators' `validate`.
+pub(crate) mod check {
+    use super::{Error, Result};
+
+    /// `value` is finite and > 0.
+    pub(crate) fn positive(name: &'static str, value: f64) -> Result<()> {
+        if value > 0.0 && value.is_finite() {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter { name, reason: format!("{value} is not a finite number > 0") })
+        }
+    }
+
+    /// `value` is finite and ≥ 0.
+    pub(crate) fn non_negative(name: &'static str, value: f64) -> Result<()> {
+        if value >= 0.0 && value.is_finite() {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter { name, reason: format!("{value} is not a finite number ≥ 0") })
+        }
+    }
+
+    /// A count that must be at least 1.
+    pub(crate) fn at_least_one(name: &'static str, value: u64) -> Result<()> {
+        if value >= 1 {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter { name, reason: "must be at least 1".into() })
+        }
+    }
+
+    /// `parallelism`, when given, is at least 1.
+    pub(crate) fn parallelism(value: Option<usize>) -> Result<()> {
+        value.map_or(Ok(()), |p| at_least_one("parallelism", p as u64))
+    }
+}

@@ -29,8 +29,10 @@ use eddy_core::{Count, Iteration, Sum, Worker};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use crate::error::check;
 use crate::estimator::check_features;
 use crate::partition::RowPartition;
+use crate::preprocessing::statistics::ColumnMoments;
 use crate::{Error, Estimator, Model, Result, Transformer, exec};
 use kernel::Centers;
 
@@ -146,22 +148,11 @@ impl KMeans {
     /// # Errors
     /// [`Error::InvalidParameter`] / [`Error::InvalidInput`] naming the problem.
     pub fn validate(&self, rows: usize, features: usize) -> Result<()> {
-        let bad = |name, reason: String| Err(Error::InvalidParameter { name, reason });
-        if self.k == 0 {
-            return bad("k", "must be at least 1".into());
-        }
-        if self.max_iterations == 0 {
-            return bad("max_iterations", "must be at least 1".into());
-        }
-        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
-            return bad("tolerance", format!("{} is not a finite number ≥ 0", self.tolerance));
-        }
-        if self.init_rounds == 0 {
-            return bad("init_rounds", "must be at least 1".into());
-        }
-        if self.parallelism == Some(0) {
-            return bad("parallelism", "must be at least 1".into());
-        }
+        check::at_least_one("k", self.k as u64)?;
+        check::at_least_one("max_iterations", u64::from(self.max_iterations))?;
+        check::non_negative("tolerance", self.tolerance)?;
+        check::at_least_one("init_rounds", u64::from(self.init_rounds))?;
+        check::parallelism(self.parallelism)?;
         if features == 0 {
             return Err(Error::InvalidInput("the data has no feature columns".into()));
         }
@@ -426,33 +417,11 @@ fn relocate_empty(
     Ok(())
 }
 
-/// `mean(var(X, axis=0))`, two passes, reduced per block in block order.
+/// `mean(var(X, axis=0))` (population variances), one pass of per-block moments merged
+/// in block order.
 fn mean_variance(worker: &Worker, part: &RowPartition<'_>) -> Result<f64> {
-    let d = part.features();
-    #[allow(clippy::cast_precision_loss)]
-    let n = part.total_rows() as f64;
-    let column_sums = |center: Option<&Array1<f64>>| -> Result<Array1<f64>> {
-        let local: Vec<Vec<f64>> = part
-            .local_blocks()
-            .map(|(_, rows)| {
-                let block = part.rows_of_block(&rows);
-                let mut acc = Array1::zeros(d);
-                for row in block.outer_iter() {
-                    match center {
-                        None => acc += &row,
-                        Some(mean) => acc.zip_mut_with(&(&row - mean), |a, v| *a += v * v),
-                    }
-                }
-                acc.to_vec()
-            })
-            .collect();
-        let total =
-            part.reduce_blocks(worker, local, |a, b| a.iter_mut().zip(b).for_each(|(x, y)| *x += y))?;
-        Ok(Array1::from(total.unwrap_or_else(|| vec![0.0; d])))
-    };
-    let mean = column_sums(None)? / n;
-    let variance = column_sums(Some(&mean))? / n;
-    Ok(variance.mean().unwrap_or(0.0))
+    let moments = part.fold_blocks(worker, |x, _| ColumnMoments::of_block(x), ColumnMoments::merge)?;
+    Ok(moments.variance().mean().unwrap_or(0.0))
 }
 
 #[cfg(test)]

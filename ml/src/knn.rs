@@ -30,6 +30,7 @@ use eddy_core::Worker;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use crate::error::check;
 use crate::estimator::check_features;
 use crate::metrics::encode_labels;
 use crate::preprocessing::statistics::check_finite;
@@ -88,14 +89,8 @@ impl KNeighborsClassifier {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for `k = 0`.
-    pub fn check(&self) -> Result<()> {
-        if self.k == 0 {
-            return Err(Error::InvalidParameter {
-                name: "k",
-                reason: "at least one neighbour must vote".into(),
-            });
-        }
-        Ok(())
+    pub fn validate(&self) -> Result<()> {
+        check::at_least_one("k", self.k as u64)
     }
 }
 
@@ -112,7 +107,7 @@ impl Estimator for KNeighborsClassifier {
         x: ArrayView2<'_, f64>,
         y: Option<ArrayView1<'_, f64>>,
     ) -> Result<KNeighborsClassifierModel> {
-        self.check()?;
+        self.validate()?;
         let y =
             y.ok_or_else(|| Error::InvalidInput("KNeighborsClassifier needs the class labels y".into()))?;
         if y.len() != x.nrows() {

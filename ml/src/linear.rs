@@ -18,6 +18,7 @@ use eddy_core::Worker;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use serde::{Deserialize, Serialize};
 
+use crate::error::check;
 use crate::estimator::check_features;
 use crate::linalg::cholesky_solve;
 use crate::optim::{Loss, Settings, SgdSettings, Solver, minimise, sgd};
@@ -132,23 +133,18 @@ impl LinearRegression {
     /// # Errors
     /// [`Error::InvalidParameter`] naming the parameter.
     pub fn validate(&self) -> Result<()> {
-        let bad = |name, reason: String| Err(Error::InvalidParameter { name, reason });
-        if !(self.alpha >= 0.0 && self.alpha.is_finite()) {
-            return bad("alpha", format!("{} is not a finite number ≥ 0", self.alpha));
-        }
-        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
-            return bad("tolerance", format!("{} is not a finite number ≥ 0", self.tolerance));
-        }
-        if self.max_iterations == 0 {
-            return bad("max_iterations", "must be at least 1".into());
-        }
+        check::non_negative("alpha", self.alpha)?;
+        check::non_negative("tolerance", self.tolerance)?;
+        check::at_least_one("max_iterations", u64::from(self.max_iterations))?;
+        check::parallelism(self.parallelism)?;
         match self.solver {
-            LinearSolver::GradientDescent { learning_rate } | LinearSolver::Sgd { learning_rate, .. }
-                if !(learning_rate > 0.0 && learning_rate.is_finite()) =>
-            {
-                bad("learning_rate", format!("{learning_rate} is not a finite number > 0"))
+            LinearSolver::GradientDescent { learning_rate } => {
+                check::positive("learning_rate", learning_rate)
             }
-            LinearSolver::Sgd { batch_size: 0, .. } => bad("batch_size", "must be at least 1".into()),
+            LinearSolver::Sgd { batch_size, learning_rate } => {
+                check::at_least_one("batch_size", batch_size as u64)?;
+                check::positive("learning_rate", learning_rate)
+            }
             _ => Ok(()),
         }
     }
@@ -298,20 +294,14 @@ fn normal_equations(
     params: &LinearRegression,
 ) -> Result<LinearModel> {
     let d = part.features();
-    let y = part.y().ok_or_else(|| Error::InvalidInput("linear regression needs targets (y)".into()))?;
-    let block_y = |rows: &std::ops::Range<usize>| y.slice_move(s![rows.clone()]);
+    let add = |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
     let (x_mean, y_mean) = if params.fit_intercept {
-        let local: Vec<Vec<f64>> = part
-            .local_blocks()
-            .map(|(_, rows)| {
-                let mut sums = part.rows_of_block(&rows).sum_axis(Axis(0)).to_vec();
-                sums.push(block_y(&rows).sum());
-                sums
-            })
-            .collect();
-        let sums = part
-            .reduce_blocks(worker, local, |a, b| a.iter_mut().zip(b).for_each(|(x, y)| *x += y))?
-            .ok_or_else(|| Error::InvalidInput("no rows to train on".into()))?;
+        let column_sums = |x: ArrayView2<'_, f64>, y: Option<ArrayView1<'_, f64>>| {
+            let mut sums = x.sum_axis(Axis(0)).to_vec();
+            sums.push(y.map_or(0.0, |y| y.sum()));
+            sums
+        };
+        let sums = part.fold_blocks(worker, column_sums, add)?;
         #[allow(clippy::cast_precision_loss)]
         let n = part.total_rows() as f64;
         (Array1::from_iter(sums[..d].iter().map(|s| s / n)), sums[d] / n)
@@ -319,19 +309,15 @@ fn normal_equations(
         (Array1::zeros(d), 0.0)
     };
     // Per block: the centred Gram matrix and X̃ᵀỹ, flattened as d·d + d values.
-    let local: Vec<Vec<f64>> = part
-        .local_blocks()
-        .map(|(_, rows)| {
-            let centred = &part.rows_of_block(&rows) - &x_mean;
-            let target = &block_y(&rows) - y_mean;
-            let mut flat = centred.t().dot(&centred).into_raw_vec_and_offset().0;
-            flat.extend(centred.t().dot(&target));
-            flat
-        })
-        .collect();
-    let total = part
-        .reduce_blocks(worker, local, |a, b| a.iter_mut().zip(b).for_each(|(x, y)| *x += y))?
-        .ok_or_else(|| Error::InvalidInput("no rows to train on".into()))?;
+    let gram_and_moment = |x: ArrayView2<'_, f64>, y: Option<ArrayView1<'_, f64>>| {
+        let centred = &x - &x_mean;
+        let mut flat = centred.t().dot(&centred).into_raw_vec_and_offset().0;
+        if let Some(y) = y {
+            flat.extend(centred.t().dot(&(&y - y_mean)));
+        }
+        flat
+    };
+    let total = part.fold_blocks(worker, gram_and_moment, add)?;
     let mut gram = Array2::from_shape_vec((d, d), total[..d * d].to_vec())
         .map_err(|e| Error::Runtime(eddy_core::Error::Internal(e.to_string())))?;
     for j in 0..d {

@@ -12,6 +12,7 @@ use eddy_core::Worker;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use serde::{Deserialize, Serialize};
 
+use crate::error::check;
 use crate::estimator::check_features;
 use crate::optim::{Loss, Settings, Solver, minimise};
 use crate::partition::RowPartition;
@@ -86,22 +87,14 @@ impl LogisticRegression {
     /// # Errors
     /// [`Error::InvalidParameter`] naming the parameter.
     pub fn validate(&self) -> Result<()> {
-        let bad = |name, reason: String| Err(Error::InvalidParameter { name, reason });
-        if !(self.c > 0.0 && self.c.is_finite()) {
-            return bad("c", format!("{} is not a finite number > 0", self.c));
+        check::positive("c", self.c)?;
+        check::non_negative("tolerance", self.tolerance)?;
+        check::at_least_one("max_iterations", u64::from(self.max_iterations))?;
+        check::parallelism(self.parallelism)?;
+        match self.solver {
+            Solver::GradientDescent { learning_rate } => check::positive("learning_rate", learning_rate),
+            Solver::Lbfgs => Ok(()),
         }
-        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
-            return bad("tolerance", format!("{} is not a finite number ≥ 0", self.tolerance));
-        }
-        if self.max_iterations == 0 {
-            return bad("max_iterations", "must be at least 1".into());
-        }
-        if let Solver::GradientDescent { learning_rate } = self.solver
-            && !(learning_rate > 0.0 && learning_rate.is_finite())
-        {
-            return bad("learning_rate", format!("{learning_rate} is not a finite number > 0"));
-        }
-        Ok(())
     }
 }
 

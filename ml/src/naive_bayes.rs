@@ -25,9 +25,10 @@ use eddy_core::Worker;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
+use crate::error::check;
 use crate::estimator::check_features;
 use crate::metrics::encode_labels;
-use crate::preprocessing::statistics::{ColumnMoments, check_finite, fold_blocks};
+use crate::preprocessing::statistics::{ColumnMoments, check_finite};
 use crate::{Error, Estimator, Model, Result, RowPartition};
 
 /// Gaussian naive Bayes classifier (scikit-learn's `GaussianNB`).
@@ -89,13 +90,8 @@ impl GaussianNB {
     /// # Errors
     /// [`Error::InvalidParameter`] for a negative or non-finite `var_smoothing`, or priors
     /// that are negative or do not sum to 1 (within numpy's `isclose`: 1e-8 + 1e-5).
-    pub fn check(&self) -> Result<()> {
-        if !(self.var_smoothing >= 0.0 && self.var_smoothing.is_finite()) {
-            return Err(Error::InvalidParameter {
-                name: "var_smoothing",
-                reason: format!("{} is not a finite non-negative number", self.var_smoothing),
-            });
-        }
+    pub fn validate(&self) -> Result<()> {
+        check::non_negative("var_smoothing", self.var_smoothing)?;
         if let Some(priors) = &self.priors {
             let sum: f64 = priors.iter().sum();
             let valid = priors.iter().all(|p| *p >= 0.0) && (sum - 1.0).abs() <= 1e-8 + 1e-5;
@@ -119,7 +115,7 @@ impl Estimator for GaussianNB {
     /// [`Error::InvalidParameter`] (see [`GaussianNB::check`], and priors not one per
     /// class); [`Error::InvalidInput`] for a missing `y`, no rows or non-finite values.
     fn fit(&self, x: ArrayView2<'_, f64>, y: Option<ArrayView1<'_, f64>>) -> Result<GaussianNBModel> {
-        self.check()?;
+        self.validate()?;
         let y = y.ok_or_else(|| Error::InvalidInput("GaussianNB needs the class labels y".into()))?;
         crate::exec::run(self.parallelism, |worker| {
             let part = RowPartition::new(worker, x, Some(y))?;
@@ -187,7 +183,7 @@ pub fn fit_partition(
         return Err(Error::InvalidInput("GaussianNB needs the class labels y".into()));
     }
     let per_class =
-        fold_blocks(worker, part, |x, y| class_moments(x, y.expect("checked above")), merge_class_moments)?;
+        part.fold_blocks(worker, |x, y| class_moments(x, y.expect("checked above")), merge_class_moments)?;
     let features = part.features();
     let mut all = ColumnMoments { count: 0, mean: vec![0.0; features], m2: vec![0.0; features] };
     per_class.iter().for_each(|(_, moments)| all.merge(moments));

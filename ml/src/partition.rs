@@ -186,6 +186,26 @@ impl<'a> RowPartition<'a> {
         Ok(Some(total))
     }
 
+    /// Computes `partial` for each of this worker's blocks (its rows and targets) and
+    /// folds the partials of all workers with `combine` in global block order: the same
+    /// value on every worker, bit for bit, for any parallelism.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a matrix without rows; a failed peer.
+    pub fn fold_blocks<T: Data + Clone>(
+        &self,
+        worker: &Worker,
+        partial: impl Fn(ArrayView2<'a, f64>, Option<ArrayView1<'a, f64>>) -> T,
+        combine: impl Fn(&mut T, &T),
+    ) -> Result<T> {
+        let local = self
+            .local_blocks()
+            .map(|(_, rows)| partial(self.rows_of_block(&rows), self.y.map(|y| y.slice_move(s![rows]))))
+            .collect();
+        self.reduce_blocks(worker, local, combine)?
+            .ok_or_else(|| Error::InvalidInput("the matrix has no rows".into()))
+    }
+
     /// Every worker's per-block values — `local` holds this worker's, in block order —
     /// concatenated in global block order, on every worker.
     ///

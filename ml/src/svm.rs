@@ -16,6 +16,7 @@ use eddy_core::Worker;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use serde::{Deserialize, Serialize};
 
+use crate::error::check;
 use crate::estimator::check_features;
 use crate::logistic::distinct_labels;
 use crate::optim::{Loss, Settings, SgdSettings, Solver, minimise, sgd};
@@ -132,25 +133,20 @@ impl LinearSvc {
     /// # Errors
     /// [`Error::InvalidParameter`] naming the parameter; the hinge loss with L-BFGS.
     pub fn validate(&self) -> Result<()> {
-        let bad = |name, reason: String| Err(Error::InvalidParameter { name, reason });
-        if !(self.c > 0.0 && self.c.is_finite()) {
-            return bad("c", format!("{} is not a finite number > 0", self.c));
-        }
-        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
-            return bad("tolerance", format!("{} is not a finite number ≥ 0", self.tolerance));
-        }
-        if self.max_iterations == 0 {
-            return bad("max_iterations", "must be at least 1".into());
-        }
+        check::positive("c", self.c)?;
+        check::non_negative("tolerance", self.tolerance)?;
+        check::at_least_one("max_iterations", u64::from(self.max_iterations))?;
+        check::parallelism(self.parallelism)?;
         match self.solver {
-            SvmSolver::Lbfgs if self.loss == SvmLoss::Hinge => {
-                bad("solver", "the hinge loss is not differentiable: train it with SGD".into())
+            SvmSolver::Lbfgs if self.loss == SvmLoss::Hinge => Err(Error::InvalidParameter {
+                name: "solver",
+                reason: "the hinge loss is not differentiable: train it with SGD".into(),
+            }),
+            SvmSolver::Sgd { batch_size, learning_rate } => {
+                check::at_least_one("batch_size", batch_size as u64)?;
+                check::positive("learning_rate", learning_rate)
             }
-            SvmSolver::Sgd { batch_size: 0, .. } => bad("batch_size", "must be at least 1".into()),
-            SvmSolver::Sgd { learning_rate, .. } if !(learning_rate > 0.0 && learning_rate.is_finite()) => {
-                bad("learning_rate", format!("{learning_rate} is not a finite number > 0"))
-            }
-            _ => Ok(()),
+            SvmSolver::Lbfgs => Ok(()),
         }
     }
 }

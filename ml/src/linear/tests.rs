@@ -38,7 +38,7 @@ fn normal_equations_solve_a_hand_made_problem() {
 
 #[test]
 fn iterative_solvers_reach_the_normal_equations_solution() {
-    let (x, y, truth) = regression(3000, 6, 0.5, 1);
+    let (x, y, truth) = regression(1500, 6, 0.5, 1);
     for alpha in [0.0, 10.0] {
         let exact = LinearRegression::new().alpha(alpha).fit(x.view(), Some(y.view())).unwrap();
         assert_abs_diff_eq!(exact.coef, truth, epsilon = 0.05);

@@ -4,7 +4,6 @@ use eddy_core::Worker;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::statistics::fold_blocks;
 use super::{handle_zeros_in_scale, map_columns};
 use crate::{Error, Estimator, Result, RowPartition, Transformer};
 
@@ -58,7 +57,7 @@ impl MinMaxScaler {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `feature_range` is finite with `min < max`.
-    pub fn check(&self) -> Result<()> {
+    pub fn validate(&self) -> Result<()> {
         let (min, max) = self.feature_range;
         if min.is_finite() && max.is_finite() && min < max {
             Ok(())
@@ -76,7 +75,7 @@ impl Estimator for MinMaxScaler {
 
     /// Fits the column ranges; `y` is ignored.
     fn fit(&self, x: ArrayView2<'_, f64>, _y: Option<ArrayView1<'_, f64>>) -> Result<MinMaxScalerModel> {
-        self.check()?;
+        self.validate()?;
         crate::exec::run(self.parallelism, |worker| {
             let part = RowPartition::new(worker, x, None)?;
             fit_partition(worker, &part, self)
@@ -131,7 +130,7 @@ pub fn fit_partition(
     params: &MinMaxScaler,
 ) -> Result<MinMaxScalerModel> {
     let feature_range = params.feature_range;
-    let range = fold_blocks(worker, part, |x, _| ColumnRange::of_block(x), ColumnRange::merge)?;
+    let range = part.fold_blocks(worker, |x, _| ColumnRange::of_block(x), ColumnRange::merge)?;
     let (data_min, data_max) = (Array1::from(range.min), Array1::from(range.max));
     let data_range = &data_max - &data_min;
     let (low, high) = feature_range;

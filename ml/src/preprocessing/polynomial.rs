@@ -55,7 +55,7 @@ impl PolynomialFeatures {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for degree 0 without the bias (an empty output).
-    pub fn check(&self) -> Result<()> {
+    pub fn validate(&self) -> Result<()> {
         if self.degree == 0 && !self.include_bias {
             return Err(Error::InvalidParameter {
                 name: "degree",
@@ -75,7 +75,7 @@ impl Estimator for PolynomialFeatures {
         x: ArrayView2<'_, f64>,
         _y: Option<ArrayView1<'_, f64>>,
     ) -> Result<PolynomialFeaturesModel> {
-        self.check()?;
+        self.validate()?;
         let mut model = PolynomialFeaturesModel {
             n_features_in: x.ncols(),
             n_output_features: 0,

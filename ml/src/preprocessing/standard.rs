@@ -4,7 +4,7 @@ use eddy_core::Worker;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::statistics::{ColumnMoments, fold_blocks};
+use super::statistics::ColumnMoments;
 use super::{handle_zeros_in_scale, map_columns};
 use crate::{Estimator, Result, RowPartition, Transformer};
 
@@ -87,7 +87,7 @@ pub fn fit_partition(
     part: &RowPartition<'_>,
     params: &StandardScaler,
 ) -> Result<StandardScalerModel> {
-    let moments = fold_blocks(worker, part, |x, _| ColumnMoments::of_block(x), ColumnMoments::merge)?;
+    let moments = part.fold_blocks(worker, |x, _| ColumnMoments::of_block(x), ColumnMoments::merge)?;
     let var = moments.variance();
     let n = moments.count as f64;
     let scale = var

@@ -1,17 +1,15 @@
-//! Per-block column statistics and their block-order reduction, shared by the scalers and
-//! Gaussian naive Bayes; and the finiteness check of rows applied locally (predictions).
+//! Per-block column statistics, shared by the scalers, Gaussian naive Bayes and k-means'
+//! tolerance (reduced in block order by [`crate::RowPartition::fold_blocks`]); and the
+//! finiteness check of rows applied locally (predictions).
 //!
 //! Each block's moments are computed with a corrected two-pass algorithm (the block is
 //! small and in cache) and blocks are merged with Chan, Golub and LeVeque's pairwise
 //! update, which keeps the variance accurate where the textbook `Σx² − n·x̄²` cancels.
 
-use std::ops::Range;
-
-use eddy_core::{Data, Worker};
-use ndarray::{Array1, ArrayView1, ArrayView2, Axis, s};
+use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result, RowPartition};
+use crate::{Error, Result};
 
 /// Count, mean and sum of squared deviations (M2) of every column of a set of rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,31 +89,10 @@ pub(crate) fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
     }
 }
 
-/// Computes `partial` for each of this worker's blocks (its rows and targets) and folds
-/// the partials of all workers with `combine` in global block order: the same value on
-/// every worker, bit for bit, for any parallelism.
-///
-/// # Errors
-/// [`Error::InvalidInput`] for a matrix without rows; a failed peer.
-pub(crate) fn fold_blocks<T: Data + Clone>(
-    worker: &Worker,
-    part: &RowPartition<'_>,
-    partial: impl Fn(ArrayView2<'_, f64>, Option<ArrayView1<'_, f64>>) -> T,
-    combine: impl Fn(&mut T, &T),
-) -> Result<T> {
-    let block_targets = |rows: &Range<usize>| part.y().map(|y| y.slice_move(s![rows.clone()]));
-    let local = part
-        .local_blocks()
-        .map(|(_, rows)| partial(part.rows_of_block(&rows), block_targets(&rows)))
-        .collect();
-    part.reduce_blocks(worker, local, combine)?
-        .ok_or_else(|| Error::InvalidInput("the matrix has no rows".into()))
-}
-
 #[cfg(test)]
 mod tests {
     use approx::assert_abs_diff_eq;
-    use ndarray::array;
+    use ndarray::{array, s};
 
     use super::*;
 
