@@ -16,9 +16,10 @@
 //! never share a temporary file.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::files::write_atomically;
 
 mod share;
 
@@ -64,10 +65,6 @@ impl EdgeList {
 /// ```
 pub fn read_edge_list(path: &Path) -> Result<EdgeList> {
     EdgeListFile::open(path)?.read_all()
-}
-
-fn is_gzip(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
 /// Parses edge-list text; `path` only names the input in errors.
@@ -234,27 +231,7 @@ impl<'p> Parser<'p> {
 /// # Errors
 /// [`Error::Io`] naming the file; nothing is left under `path` on failure.
 pub fn write_edge_list(path: &Path, edges: &EdgeList) -> Result<()> {
-    let temporary = temporary_path(path);
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
-    let written = (|| -> std::io::Result<()> {
-        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
-        let file = if is_gzip(path) {
-            let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
-            write_lines(&mut std::io::BufWriter::new(&mut gz), edges)?;
-            gz.finish()?
-        } else {
-            let mut out = std::io::BufWriter::new(file);
-            write_lines(&mut out, edges)?;
-            out.into_inner().map_err(std::io::IntoInnerError::into_error)?
-        };
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(io(e));
-    }
-    Ok(())
+    write_atomically(path, |mut out| write_lines(&mut out, edges))
 }
 
 fn write_lines(out: &mut impl Write, edges: &EdgeList) -> std::io::Result<()> {
@@ -265,14 +242,6 @@ fn write_lines(out: &mut impl Write, edges: &EdgeList) -> std::io::Result<()> {
         }
     }
     out.flush()
-}
-
-/// A temporary name beside `path` that no other writer in this or another process uses.
-fn temporary_path(path: &Path) -> PathBuf {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
 fn is_separator(b: u8) -> bool {

@@ -10,6 +10,7 @@
 pub mod edgelist;
 pub mod error;
 pub mod features;
+mod files;
 pub mod generators;
 pub mod graphs;
 pub mod ml_generators;

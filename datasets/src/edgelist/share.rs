@@ -23,8 +23,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use super::{EdgeList, Parser, is_gzip};
+use super::{EdgeList, Parser};
 use crate::error::{Error, Result};
+use crate::files::is_gzip;
 
 /// The bytes read at a time; a line longer than this grows the buffer.
 const CHUNK: usize = 4 << 20;

@@ -10,8 +10,9 @@ use std::path::Path;
 
 use ndarray::ArrayView2;
 
-use super::{Table, write_atomically};
+use super::Table;
 use crate::error::{Error, Result};
+use crate::files::write_atomically;
 
 /// Writes a matrix as comma-separated text, one row per line, with an optional header;
 /// a path ending in `.gz` is gzip-compressed.
