@@ -7,6 +7,7 @@
 //! rows. Inertia is then computed directly as `Σ (x − c)²` for the chosen centroid,
 //! which is exact where the expanded form would cancel.
 
+use multiversion::multiversion;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, s};
 
@@ -49,6 +50,7 @@ impl Centers {
 /// `‖a − b‖²`, summed in four interleaved partial sums (lanes `j mod 4`, then
 /// `(s0 + s1) + (s2 + s3)`), which the compiler vectorises; the order is fixed, so the
 /// result is the same wherever it is computed.
+#[inline(always)]
 pub(super) fn squared_distance(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
     let mut lanes = [0.0; 4];
     match (a.as_slice(), b.as_slice()) {
@@ -94,27 +96,37 @@ impl Scratch {
     /// score `‖c‖² − 2 x·c`: one matrix product, then a running minimum over the
     /// centroids for [`LANES`] rows at a time, kept in registers — independent lanes the
     /// compiler turns into branch-free vector code. Returns the indices and the scores.
+    #[inline(always)]
     fn nearest(&mut self, chunk: &ArrayView2<'_, f64>, centers: &Centers) -> (&[f64], &[f64]) {
         let (m, width) = (chunk.nrows(), self.dots.ncols());
         general_mat_mul(-2.0, &centers.centroids, &chunk.t(), 0.0, &mut self.dots.slice_mut(s![.., ..m]));
         let dots = self.dots.as_slice().expect("the scratch array is row-major");
-        let full = m - m % LANES;
-        for start in (0..full).step_by(LANES) {
-            let (nearest, best) = running_min::<LANES>(dots, width, start, &centers.norms);
-            self.nearest[start..start + LANES].copy_from_slice(&nearest);
-            self.score[start..start + LANES].copy_from_slice(&best);
-        }
-        for r in full..m {
-            let ([nearest], [best]) = running_min::<1>(dots, width, r, &centers.norms);
-            self.nearest[r] = nearest;
-            self.score[r] = best;
-        }
+        argmins(dots, width, &centers.norms, &mut self.nearest[..m], &mut self.score[..m]);
         (&self.nearest[..m], &self.score[..m])
+    }
+}
+
+/// For every row `r < nearest.len()`: the argmin over centroids `j` of
+/// `dots[j·width + r] + norms[j]` and that minimum.
+#[inline(always)]
+fn argmins(dots: &[f64], width: usize, norms: &[f64], nearest: &mut [f64], score: &mut [f64]) {
+    let m = nearest.len();
+    let full = m - m % LANES;
+    for start in (0..full).step_by(LANES) {
+        let (index, best) = running_min::<LANES>(dots, width, start, norms);
+        nearest[start..start + LANES].copy_from_slice(&index);
+        score[start..start + LANES].copy_from_slice(&best);
+    }
+    for r in full..m {
+        let ([index], [best]) = running_min::<1>(dots, width, r, norms);
+        nearest[r] = index;
+        score[r] = best;
     }
 }
 
 /// The argmin over centroids `j` of `dots[j·width + start + l] + norms[j]` for `N`
 /// consecutive rows `l`; ties go to the smaller `j`.
+#[inline(always)]
 fn running_min<const N: usize>(
     dots: &[f64],
     width: usize,
@@ -143,6 +155,10 @@ fn running_min<const N: usize>(
 /// how many labels changed. The inertia is exact (`Σ ‖x − c‖²`) without `row_norms`;
 /// given the rows' squared norms it is the cheaper expanded form `‖x‖² + ‖c‖² − 2 x·c`,
 /// good to about `1e-16 · ‖x‖²` per row — for progress reports, not for the result.
+///
+/// Compiled also for AVX2 + FMA and dispatched at run time (the `multiversion` crate):
+/// the running minimum and the sums then take four doubles per instruction.
+#[multiversion(targets("x86_64+avx2+fma"))]
 pub(super) fn assign(
     rows: ArrayView2<'_, f64>,
     centers: &Centers,
@@ -157,23 +173,38 @@ pub(super) fn assign(
         let end = (start + CHUNK_ROWS).min(rows.nrows());
         let chunk = rows.slice(s![start..end, ..]);
         let (nearest, scores) = scratch.nearest(&chunk, centers);
-        for (r, ((row, &best), label)) in
-            chunk.outer_iter().zip(nearest).zip(&mut labels[start..end]).enumerate()
-        {
+        // Separate simple loops over the chunk, each free of per-row branches.
+        for (label, &best) in labels[start..end].iter_mut().zip(nearest) {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let best = best as usize;
-            changed += u64::from(*label != best as u32);
-            *label = best as u32;
-            inertia += match row_norms {
-                Some(norms) => (norms[start + r] + scores[r]).max(0.0),
-                None => squared_distance(row, centers.row(best)),
-            };
-            if let Some(p) = partial.as_deref_mut() {
-                p.counts[best] += 1;
-                let sums = &mut p.sums[best * d..(best + 1) * d];
-                match row.as_slice() {
-                    Some(values) => sums.iter_mut().zip(values).for_each(|(s, v)| *s += v),
-                    None => sums.iter_mut().zip(row.iter()).for_each(|(s, v)| *s += v),
+            let best = best as u32;
+            changed += u64::from(*label != best);
+            *label = best;
+        }
+        let labels = &labels[start..end];
+        inertia += match row_norms {
+            Some(norms) => norms[start..end].iter().zip(scores).map(|(n, s)| (n + s).max(0.0)).sum::<f64>(),
+            None => chunk
+                .outer_iter()
+                .zip(labels)
+                .map(|(row, &l)| squared_distance(row, centers.row(l as usize)))
+                .sum::<f64>(),
+        };
+        if let Some(p) = partial.as_deref_mut() {
+            for &l in labels {
+                p.counts[l as usize] += 1;
+            }
+            match chunk.as_slice() {
+                Some(flat) => {
+                    for (row, &l) in flat.chunks_exact(d).zip(labels) {
+                        let l = l as usize;
+                        p.sums[l * d..(l + 1) * d].iter_mut().zip(row).for_each(|(s, v)| *s += v);
+                    }
+                }
+                None => {
+                    for (row, &l) in chunk.outer_iter().zip(labels) {
+                        let l = l as usize;
+                        p.sums[l * d..(l + 1) * d].iter_mut().zip(row.iter()).for_each(|(s, v)| *s += v);
+                    }
                 }
             }
         }
