@@ -183,12 +183,8 @@ impl KMeans {
     /// As [`Estimator::fit`].
     pub fn fit_labels(&self, x: ArrayView2<'_, f64>) -> Result<(KMeansModel, Vec<u32>)> {
         self.validate(x.nrows(), x.ncols())?;
-        let x = x.as_standard_layout();
-        let view = x.view();
-        let fits = exec::run_all(self.parallelism, |worker| {
-            let part = RowPartition::new(worker, view, None)?;
-            fit_partition(worker, &part, self)
-        })?;
+        let fits =
+            exec::fit_rows_all(self.parallelism, x, None, |worker, part| fit_partition(worker, part, self))?;
         let model = fits[0].model.clone();
         Ok((model, fits.into_iter().flat_map(|f| f.labels).collect()))
     }

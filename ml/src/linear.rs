@@ -154,13 +154,9 @@ impl Estimator for LinearRegression {
     type Fitted = LinearModel;
 
     fn fit(&self, x: ArrayView2<'_, f64>, y: Option<ArrayView1<'_, f64>>) -> Result<LinearModel> {
-        let y = y.ok_or_else(|| Error::InvalidInput("linear regression needs targets (y)".into()))?;
         self.validate()?;
-        let x = x.as_standard_layout();
-        let view = x.view();
-        exec::run(self.parallelism, |worker| {
-            let part = RowPartition::new(worker, view, Some(y))?;
-            fit_partition(worker, &part, self)
+        exec::fit_supervised("linear regression", self.parallelism, x, y, |worker, part| {
+            fit_partition(worker, part, self)
         })
     }
 }

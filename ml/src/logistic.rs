@@ -102,13 +102,9 @@ impl Estimator for LogisticRegression {
     type Fitted = LogisticModel;
 
     fn fit(&self, x: ArrayView2<'_, f64>, y: Option<ArrayView1<'_, f64>>) -> Result<LogisticModel> {
-        let y = y.ok_or_else(|| Error::InvalidInput("logistic regression needs class labels (y)".into()))?;
         self.validate()?;
-        let x = x.as_standard_layout();
-        let view = x.view();
-        exec::run(self.parallelism, |worker| {
-            let part = RowPartition::new(worker, view, Some(y))?;
-            fit_partition(worker, &part, self)
+        exec::fit_supervised("logistic regression", self.parallelism, x, y, |worker, part| {
+            fit_partition(worker, part, self)
         })
     }
 }

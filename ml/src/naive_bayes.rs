@@ -112,14 +112,12 @@ impl Estimator for GaussianNB {
     /// Fits the per-class feature distributions to `x` and the class labels `y`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] (see [`GaussianNB::check`], and priors not one per
+    /// [`Error::InvalidParameter`] (see [`GaussianNB::validate`], and priors not one per
     /// class); [`Error::InvalidInput`] for a missing `y`, no rows or non-finite values.
     fn fit(&self, x: ArrayView2<'_, f64>, y: Option<ArrayView1<'_, f64>>) -> Result<GaussianNBModel> {
         self.validate()?;
-        let y = y.ok_or_else(|| Error::InvalidInput("GaussianNB needs the class labels y".into()))?;
-        crate::exec::run(self.parallelism, |worker| {
-            let part = RowPartition::new(worker, x, Some(y))?;
-            fit_partition(worker, &part, self)
+        crate::exec::fit_supervised("GaussianNB", self.parallelism, x, y, |worker, part| {
+            fit_partition(worker, part, self)
         })
     }
 }
@@ -162,7 +160,7 @@ fn merge_class_moments(total: &mut ClassMoments, other: &ClassMoments) {
 
 /// The SPMD trainer of [`GaussianNB`]: per-class moments per block, merged in block order;
 /// every worker returns the same model. The parameters are not checked here (see
-/// [`GaussianNB::check`]).
+/// [`GaussianNB::validate`]).
 ///
 /// `theta` and `var` are the per-class means and population variances; `epsilon =
 /// var_smoothing · max_j var(x_j)` over all rows is added to every variance; the priors are

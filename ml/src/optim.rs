@@ -2,7 +2,7 @@
 //! full-batch gradient descent with backtracking and L-BFGS, and mini-batch SGD.
 //!
 //! The objective is `f(θ) = (1/n) Σᵢ ℓ(θ; xᵢ, yᵢ) + (λ/2)‖θ_w‖²`, where the
-//! [`Loss`] gives `ℓ` and its gradient for a block of rows and `θ_w` are the
+//! the `Loss` gives `ℓ` and its gradient for a block of rows and `θ_w` are the
 //! penalised parameters (weights, not intercepts). One evaluation is one pass: each
 //! worker computes per-block loss and gradient sums, reduced in block order, so every
 //! worker holds the same `f` and `∇f` bit for bit and takes the same step; the
@@ -10,7 +10,7 @@
 //! (its line search included); its metrics carry the objective and the gradient's
 //! max-norm, and the iteration stops when that norm is at most the tolerance.
 //!
-//! [`sgd`] runs one epoch per superstep: the rows in a seeded random order (the same on
+//! `sgd` runs one epoch per superstep: the rows in a seeded random order (the same on
 //! every worker), in batches; each batch's gradient is summed per block and the blocks'
 //! sums are added in block order, so the result does not depend on the parallelism
 //! either. The step size decays as `η₀ / √epoch`; the metrics carry the objective after

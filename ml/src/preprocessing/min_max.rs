@@ -76,10 +76,7 @@ impl Estimator for MinMaxScaler {
     /// Fits the column ranges; `y` is ignored.
     fn fit(&self, x: ArrayView2<'_, f64>, _y: Option<ArrayView1<'_, f64>>) -> Result<MinMaxScalerModel> {
         self.validate()?;
-        crate::exec::run(self.parallelism, |worker| {
-            let part = RowPartition::new(worker, x, None)?;
-            fit_partition(worker, &part, self)
-        })
+        crate::exec::fit_rows(self.parallelism, x, None, |worker, part| fit_partition(worker, part, self))
     }
 }
 
@@ -117,7 +114,7 @@ impl ColumnRange {
 
 /// The SPMD trainer of [`MinMaxScaler`]: column minima and maxima per block, folded in
 /// block order; every worker returns the same model. The parameters are not checked here
-/// (see [`MinMaxScaler::check`]).
+/// (see [`MinMaxScaler::validate`]).
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for a matrix without rows; a failed peer.

@@ -63,10 +63,7 @@ impl Estimator for StandardScaler {
 
     /// Fits the column statistics; `y` is ignored.
     fn fit(&self, x: ArrayView2<'_, f64>, _y: Option<ArrayView1<'_, f64>>) -> Result<StandardScalerModel> {
-        crate::exec::run(self.parallelism, |worker| {
-            let part = RowPartition::new(worker, x, None)?;
-            fit_partition(worker, &part, self)
-        })
+        crate::exec::fit_rows(self.parallelism, x, None, |worker, part| fit_partition(worker, part, self))
     }
 }
 
