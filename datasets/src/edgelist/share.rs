@@ -131,7 +131,7 @@ impl EdgeListFile {
     ///
     /// # Complexity
     /// One pass over the share's bytes, plus one over the bytes before it on error only;
-    /// memory is a [`CHUNK`] buffer and one block of edges.
+    /// memory is a `CHUNK`-byte buffer and one block of edges.
     pub fn read_share(&self, share: usize, shares: usize, visit: impl FnMut(&EdgeList)) -> Result<u64> {
         assert!(share < shares, "share {share} of {shares}");
         let io = |e| io_error(&self.path, e);
