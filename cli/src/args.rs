@@ -122,7 +122,7 @@ pub(crate) enum Command {
         after_long_help = concat!(
             kmeans_examples!(),
             "\n\n\
-             --json keys: algorithm, input, rows, features, k, init, seed, tolerance, \
+             --json keys: algorithm, input, rows, features, k, init, seed, n_init, tolerance, \
              max_iterations, iterations, converged, inertia, cluster_sizes, centroids, \
              label, adjusted_rand_index (null without a label), load_seconds, \
              compute_seconds, parallelism, output, assignments (null when not written)."
@@ -419,6 +419,11 @@ pub(crate) struct KmeansArgs {
     /// The same seed gives the same clustering for every --parallelism. Example: --seed 7
     #[arg(long, value_name = "S", default_value_t = 0, help_heading = "k-means")]
     pub(crate) seed: u64,
+    /// Initialisations to try; the clustering with the lowest inertia wins
+    ///
+    /// Run r uses seed S + r. Ignored with a centroid FILE. Example: --n-init 10
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "k-means")]
+    pub(crate) n_init: u32,
     /// Write the centroids to FILE [default: none]
     ///
     /// One centroid per line, comma-separated, in Rust's shortest round-trip form (parses

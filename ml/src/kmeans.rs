@@ -88,6 +88,9 @@ pub struct KMeans {
     pub seed: u64,
     /// k-means|| rounds (default 5).
     pub init_rounds: u32,
+    /// Initialisations tried (seeds `seed`, `seed + 1`, …); the run with the lowest
+    /// inertia wins (ties: the first). Given centroids run once. Default 1.
+    pub n_init: u32,
     /// Workers; `None` = one per core (or `EDDY_PARALLELISM`).
     pub parallelism: Option<usize>,
 }
@@ -102,6 +105,7 @@ impl KMeans {
             tolerance: 1e-4,
             seed: 0,
             init_rounds: 5,
+            n_init: 1,
             parallelism: None,
         }
     }
@@ -116,6 +120,12 @@ impl KMeans {
     pub fn init_centroids(mut self, centroids: Array2<f64>) -> Self {
         self.k = centroids.nrows();
         self.init = Init::Centroids(centroids);
+        self
+    }
+
+    /// Sets the number of initialisations to try.
+    pub fn n_init(mut self, n: u32) -> Self {
+        self.n_init = n;
         self
     }
 
@@ -152,6 +162,7 @@ impl KMeans {
         check::at_least_one("max_iterations", u64::from(self.max_iterations))?;
         check::non_negative("tolerance", self.tolerance)?;
         check::at_least_one("init_rounds", u64::from(self.init_rounds))?;
+        check::at_least_one("n_init", u64::from(self.n_init))?;
         check::parallelism(self.parallelism)?;
         if features == 0 {
             return Err(Error::InvalidInput("the data has no feature columns".into()));
@@ -265,11 +276,33 @@ pub struct KMeansFit {
 /// Invalid parameters (see [`KMeans::validate`]) or a failed peer.
 pub fn fit_partition(worker: &Worker, part: &RowPartition<'_>, params: &KMeans) -> Result<KMeansFit> {
     params.validate(part.total_rows(), part.features())?;
-    let initial = init::initial_centroids(worker, part, params)?;
     let tolerance =
         if params.tolerance > 0.0 { params.tolerance * mean_variance(worker, part)? } else { 0.0 };
-    let mut labels = vec![u32::MAX; part.x().nrows()];
     let row_norms: Vec<f64> = part.x().outer_iter().map(|r| r.dot(&r)).collect();
+    let runs = if matches!(params.init, Init::Centroids(_)) { 1 } else { params.n_init };
+    let mut best: Option<KMeansFit> = None;
+    for run in 0..runs {
+        let seed = params.seed.wrapping_add(u64::from(run));
+        let initial = init::initial_centroids(worker, part, &KMeans { seed, ..params.clone() })?;
+        let fit = lloyd(worker, part, params, initial, tolerance, &row_norms)?;
+        // The inertia is global, so every worker keeps the same run.
+        if best.as_ref().is_none_or(|b| fit.model.inertia < b.model.inertia) {
+            best = Some(fit);
+        }
+    }
+    best.ok_or_else(|| Error::InvalidParameter { name: "n_init", reason: "must be at least 1".into() })
+}
+
+/// Lloyd's iterations from `initial`.
+fn lloyd(
+    worker: &Worker,
+    part: &RowPartition<'_>,
+    params: &KMeans,
+    initial: Array2<f64>,
+    tolerance: f64,
+    row_norms: &[f64],
+) -> Result<KMeansFit> {
+    let mut labels = vec![u32::MAX; part.x().nrows()];
     type Aggregate = (Sum<f64>, Sum<f64>, Count);
     let iteration = Iteration::new(params.max_iterations)
         .aggregate::<Aggregate>()
@@ -277,7 +310,7 @@ pub fn fit_partition(worker: &Worker, part: &RowPartition<'_>, params: &KMeans) 
     let start = worker.from_partition(vec![initial.into_raw_vec_and_offset().0]);
     let (result, summary) = iteration.bulk(start, |step, centroids| {
         let old = to_centroids(centroids.collect_partition(), part.features())?;
-        let (next, inertia, changed) = lloyd_step(worker, part, old.clone(), &mut labels, &row_norms)?;
+        let (next, inertia, changed) = lloyd_step(worker, part, old.clone(), &mut labels, row_norms)?;
         let shift = (&next - &old).mapv(|v| v * v).sum();
         // Global values enter the aggregate once (from worker 0) and stay exact.
         let global = if worker.index() == 0 { (inertia, shift) } else { (0.0, 0.0) };

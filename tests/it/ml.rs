@@ -131,6 +131,18 @@ where
 }
 
 #[test]
+fn kmeans_best_of_ten_initialisations_finds_sklearns_best() {
+    let expected = expected();
+    let case =
+        expected["kmeans_pp"].as_array().unwrap().iter().find(|c| c["name"] == "iris_k3").expect("iris case");
+    let iris = load(case["data"].as_str().unwrap(), "label");
+    let fit = |p| KMeans::new(3).n_init(10).parallelism(p).fit(iris.features.view(), None).unwrap();
+    let model = fit(1);
+    assert_close(model.inertia, case["best_of_10_inertia"].as_f64().unwrap(), 1e-9, "iris best of 10");
+    assert_eq!(fit(3), model);
+}
+
+#[test]
 fn logistic_regression_accuracy_is_within_a_point_of_sklearn() {
     let expected = expected();
     for case in expected["logreg"].as_array().expect("cases") {

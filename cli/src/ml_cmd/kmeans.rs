@@ -42,8 +42,12 @@ pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
     )?;
     check_destinations(&[("--output", args.output.as_ref()), ("--assignments", args.assignments.as_ref())])?;
     let (k, init) = initialisation(args)?;
-    let params =
-        KMeans::new(k).init(init).max_iterations(args.iterations).tolerance(args.tolerance).seed(args.seed);
+    let params = KMeans::new(k)
+        .init(init)
+        .max_iterations(args.iterations)
+        .tolerance(args.tolerance)
+        .seed(args.seed)
+        .n_init(args.n_init);
 
     let progress = Progress::new("kmeans", args.run.quiet, None);
     progress.stage("loading");
@@ -97,6 +101,7 @@ pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
         .field("k", model.centroids.nrows())
         .field("init", describe_init(&args.init, &params.init))
         .json_field("seed", args.seed)
+        .json_field("n_init", args.n_init)
         .json_field("tolerance", args.tolerance)
         .json_field("max_iterations", args.iterations)
         .json_field("rows", x.nrows())
