@@ -145,6 +145,24 @@ pub fn load_model<M: DeserializeOwned>(path: impl AsRef<Path>) -> Result<M> {
     serde_json::from_slice(&bytes).map_err(|e| fail(e.to_string()))
 }
 
+/// A fitted model as JSON text (floats round-trip exactly): what [`save_model`] writes,
+/// for callers that keep models elsewhere (the Python bindings).
+///
+/// # Errors
+/// [`Error::InvalidInput`] if the model cannot be serialised (it always can for the
+/// models of this crate).
+pub fn model_to_json<M: Serialize>(model: &M) -> Result<String> {
+    serde_json::to_string(model).map_err(|e| Error::InvalidInput(format!("model to JSON: {e}")))
+}
+
+/// A model from JSON text written by [`model_to_json`] or [`save_model`].
+///
+/// # Errors
+/// [`Error::InvalidInput`] when the text is not a model of type `M`.
+pub fn model_from_json<M: DeserializeOwned>(json: &str) -> Result<M> {
+    serde_json::from_str(json).map_err(|e| Error::InvalidInput(format!("not a valid model: {e}")))
+}
+
 /// Checks that `x` has `expected` columns.
 pub(crate) fn check_features(x: &ArrayView2<'_, f64>, expected: usize) -> Result<()> {
     if x.ncols() == expected { Ok(()) } else { Err(Error::FeatureMismatch { expected, got: x.ncols() }) }

@@ -39,5 +39,8 @@ pub mod preprocessing;
 pub mod svm;
 
 pub use error::{Error, Result};
-pub use estimator::{Estimator, Model, Pipeline, PipelineModel, Transformer, load_model, save_model};
+pub use estimator::{
+    Estimator, Model, Pipeline, PipelineModel, Transformer, load_model, model_from_json, model_to_json,
+    save_model,
+};
 pub use partition::{Layout, RowPartition};

@@ -1,0 +1,212 @@
+//! `eddy.Graph`: an edge list held by the extension; each algorithm call builds the
+//! partitioned gelly graph inside a job on the local runtime, with the GIL released.
+
+use std::sync::Arc;
+
+use eddy_datasets::edgelist::EdgeList;
+use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
+use eddy_gelly::{Graph as GellyGraph, IterationStats, VertexKey};
+use eddy_runtime::LocalRuntime;
+use numpy::{IntoPyArray, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::error::{IntoPyResult, invalid_argument};
+
+/// A directed or undirected graph given by its edges (`Graph.from_edges`).
+#[pyclass(module = "eddy._eddy", name = "Graph", frozen)]
+pub(crate) struct Graph {
+    edges: Arc<EdgeList>,
+    directed: bool,
+}
+
+/// Per-vertex results: the vertex ids (sorted) and one value per vertex.
+#[pyclass(module = "eddy._eddy", name = "VertexValues", frozen)]
+pub(crate) struct VertexValues {
+    ids: Py<PyAny>,
+    values: Py<PyAny>,
+    /// Supersteps the algorithm ran.
+    #[pyo3(get)]
+    supersteps: u32,
+    /// True if it stopped on its own (converged), not at the iteration bound.
+    #[pyo3(get)]
+    converged: bool,
+}
+
+#[pymethods]
+impl VertexValues {
+    /// The vertex ids, ascending (`numpy.uint64`).
+    #[getter]
+    fn ids(&self, py: Python<'_>) -> Py<PyAny> {
+        self.ids.clone_ref(py)
+    }
+
+    /// One value per vertex, in the order of `ids`.
+    #[getter]
+    fn values(&self, py: Python<'_>) -> Py<PyAny> {
+        self.values.clone_ref(py)
+    }
+
+    /// `{vertex id: value}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let ids = self.ids.bind(py).call_method0("tolist")?;
+        let values = self.values.bind(py).call_method0("tolist")?;
+        let builtins = py.import("builtins")?;
+        let pairs = builtins.getattr("zip")?.call1((ids, values))?;
+        builtins.getattr("dict")?.call1((pairs,))?.cast_into::<PyDict>().map_err(Into::into)
+    }
+
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        self.ids.bind(py).len()
+    }
+}
+
+/// Every worker's (ids, values), concatenated in worker order: sorted by id.
+type Parts<V> = Vec<(Vec<u64>, Vec<V>, u32, bool)>;
+
+fn joined<'py, V: numpy::Element>(py: Python<'py>, parts: Parts<V>) -> VertexValues {
+    let (supersteps, converged) = parts.first().map_or((0, true), |p| (p.2, p.3));
+    let (mut ids, mut values) = (Vec::new(), Vec::new());
+    for (i, v, _, _) in parts {
+        ids.extend(i);
+        values.extend(v);
+    }
+    VertexValues {
+        ids: ids.into_pyarray(py).into_any().unbind(),
+        values: values.into_pyarray(py).into_any().unbind(),
+        supersteps,
+        converged,
+    }
+}
+
+fn runtime(parallelism: Option<usize>) -> PyResult<LocalRuntime> {
+    match parallelism {
+        Some(p) => LocalRuntime::with_parallelism(p),
+        None => LocalRuntime::from_env(),
+    }
+    .py()
+}
+
+/// This worker's keys, values and the run's statistics.
+fn part<K: VertexKey, V, EV, A>(
+    (result, stats): (GellyGraph<'_, K, V, EV>, IterationStats<A>),
+) -> (Vec<K>, Vec<V>, u32, bool) {
+    (result.local_keys().to_vec(), result.into_local_values(), stats.supersteps, stats.converged)
+}
+
+impl Graph {
+    /// Builds this worker's gelly graph (both directions when undirected).
+    fn build<'w>(&self, worker: &'w eddy_core::Worker) -> eddy_gelly::Result<GellyGraph<'w, u64, (), ()>> {
+        let graph = GellyGraph::from_edge_list(worker, &self.edges)?;
+        if self.directed { Ok(graph) } else { graph.undirected() }
+    }
+
+    fn build_weighted<'w>(
+        &self,
+        worker: &'w eddy_core::Worker,
+    ) -> eddy_gelly::Result<GellyGraph<'w, u64, (), f64>> {
+        let graph = GellyGraph::from_weighted_edge_list(worker, &self.edges)?;
+        if self.directed { Ok(graph) } else { graph.undirected() }
+    }
+}
+
+#[pymethods]
+impl Graph {
+    /// A graph from edge arrays: `src[i] → dst[i]` (unsigned 64-bit ids; the Python
+    /// wrapper converts other integer dtypes), optional `weights`; `directed=False`
+    /// loads every edge in both directions.
+    #[staticmethod]
+    #[pyo3(signature = (src, dst, weights=None, directed=true))]
+    fn from_edges(
+        src: PyReadonlyArray1<'_, u64>,
+        dst: PyReadonlyArray1<'_, u64>,
+        weights: Option<PyReadonlyArray1<'_, f64>>,
+        directed: bool,
+    ) -> PyResult<Self> {
+        let (src, dst) = (src.as_array(), dst.as_array());
+        if src.len() != dst.len() {
+            return Err(invalid_argument(format!("src has {} ids but dst has {}", src.len(), dst.len())));
+        }
+        let weights = match weights.as_ref().map(|w| w.as_array()) {
+            Some(w) if w.len() != src.len() => {
+                return Err(invalid_argument(format!("{} weights for {} edges", w.len(), src.len())));
+            }
+            Some(w) => Some(w.to_vec()),
+            None => None,
+        };
+        let edges = EdgeList { src: src.to_vec(), dst: dst.to_vec(), weights };
+        Ok(Graph { edges: Arc::new(edges), directed })
+    }
+
+    /// The number of edges given (before `directed=False` doubles them).
+    fn number_of_edges(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// True unless built with `directed=False`.
+    #[getter]
+    fn directed(&self) -> bool {
+        self.directed
+    }
+
+    /// PageRank (networkx's convention: ranks sum to 1, dangling rank spread evenly).
+    /// `iterations` runs exactly that many power iterations; otherwise it stops when the
+    /// L1 change is below `tolerance` (or after `max_iterations`).
+    #[pyo3(signature = (*, damping=0.85, iterations=None, tolerance=1e-9, max_iterations=1000, parallelism=None))]
+    fn pagerank(
+        &self,
+        py: Python<'_>,
+        damping: f64,
+        iterations: Option<u32>,
+        tolerance: f64,
+        max_iterations: u32,
+        parallelism: Option<usize>,
+    ) -> PyResult<VertexValues> {
+        let params = PageRank { damping, iterations, tolerance, max_iterations };
+        let runtime = runtime(parallelism)?;
+        let parts = py
+            .detach(|| {
+                runtime.execute(|worker| {
+                    Ok::<_, eddy_core::Error>(part(pagerank(&self.build(worker)?, &params)?))
+                })
+            })
+            .py()?;
+        Ok(joined(py, parts))
+    }
+
+    /// Weakly connected components: each vertex gets the smallest vertex id of its
+    /// component.
+    #[pyo3(signature = (*, parallelism=None))]
+    fn connected_components(&self, py: Python<'_>, parallelism: Option<usize>) -> PyResult<VertexValues> {
+        let runtime = runtime(parallelism)?;
+        let parts = py
+            .detach(|| {
+                runtime.execute(|worker| {
+                    Ok::<_, eddy_core::Error>(part(connected_components(&self.build(worker)?)?))
+                })
+            })
+            .py()?;
+        Ok(joined(py, parts))
+    }
+
+    /// Shortest-path distances from `source`: weighted (Dijkstra-style) when the graph
+    /// has weights, hop counts otherwise; `inf` for unreachable vertices.
+    #[pyo3(signature = (source, *, parallelism=None))]
+    fn sssp(&self, py: Python<'_>, source: u64, parallelism: Option<usize>) -> PyResult<VertexValues> {
+        let runtime = runtime(parallelism)?;
+        let weighted = self.edges.weights.is_some();
+        let parts = py
+            .detach(|| {
+                runtime.execute(|worker| {
+                    let result = if weighted {
+                        part(sssp(&self.build_weighted(worker)?, &source)?)
+                    } else {
+                        part(bfs(&self.build(worker)?, &source)?)
+                    };
+                    Ok::<_, eddy_core::Error>(result)
+                })
+            })
+            .py()?;
+        Ok(joined(py, parts))
+    }
+}

@@ -1,0 +1,49 @@
+"""Bad input raises the documented exceptions (EddyError subclasses, ValueError)."""
+
+import numpy as np
+import pytest
+
+import eddy
+from eddy.errors import EddyError, InvalidArgumentError
+from eddy.ml import KMeans
+
+
+def check(call, fragment):
+    with pytest.raises(InvalidArgumentError) as info:
+        call()
+    assert isinstance(info.value, (EddyError, ValueError))
+    assert fragment in str(info.value)
+
+
+def test_bad_graph_input_is_reported():
+    ok = np.array([0, 1, 2])
+    check(lambda: eddy.Graph.from_edges(np.array([0.5, 1.0]), np.array([1, 2])), "must hold integers")
+    check(lambda: eddy.Graph.from_edges(np.array([[0, 1]]), np.array([1])), "must be 1-D")
+    check(lambda: eddy.Graph.from_edges(ok, np.array([1, 2])), "src has 3 ids but dst has 2")
+    check(lambda: eddy.Graph.from_edges(np.array([0, -4, 2]), ok), "negative vertex id (-4)")
+    check(lambda: eddy.Graph.from_edges(ok, ok, weights=[1.0]), "1 weights for 3 edges")
+    check(lambda: eddy.Graph.from_edges(ok, np.array([1, 2, 0])).sssp(99), "unknown vertex 99")
+    check(lambda: eddy.Graph.from_edges(ok, np.array([1, 2, 0])).pagerank(damping=2.0), "damping")
+    with pytest.raises(ValueError):
+        eddy.Graph.from_edges(ok, np.array([1, 2, 0]), weights=[1.0, -2.0, 1.0]).sssp(0)
+
+
+def test_bad_features_are_reported():
+    X = np.array([[0.0, 1.0], [np.nan, 2.0], [3.0, 4.0]])
+    check(lambda: KMeans(2).fit(X), "feature 0 of row 1 is NaN")
+    check(lambda: KMeans(2).fit(np.array([1.0, 2.0])), "must be 2-D")
+    check(lambda: KMeans(5).fit(np.ones((3, 2))), "k = 5 exceeds the number of points (3)")
+    check(lambda: KMeans(2, init="k-means+").fit(np.ones((3, 2))), "init")
+    check(lambda: KMeans(2).predict(np.ones((3, 2))), "not fitted")
+
+
+def test_bad_supervised_input_is_reported():
+    from eddy.ml import LinearSVC, LogisticRegression, StandardScaler
+
+    X = np.ones((4, 2))
+    check(lambda: LogisticRegression().fit(X, np.array([0, 1, 0])), "X has 4 rows but y has 3 values")
+    check(lambda: LogisticRegression().fit(X, np.zeros(4)), "at least two classes")
+    check(lambda: LogisticRegression(C=-1.0).fit(X, np.array([0, 1, 0, 1])), "invalid parameter c")
+    check(lambda: LinearSVC(loss="squared").fit(X, np.array([0, 1, 0, 1])), "loss")
+    check(lambda: StandardScaler().transform(X), "not fitted")
+    check(lambda: StandardScaler().fit(X).transform(np.ones((2, 3))), "fitted on 2 features but the input has 3")
