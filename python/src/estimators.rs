@@ -61,7 +61,9 @@ pub(crate) fn fit(
                     learning_rate: param(params, "learning_rate", 0.01)?,
                 },
                 other => {
-                    return Err(invalid_argument(format!("solver {other:?} is not normal, lbfgs, gd or sgd")));
+                    return Err(invalid_argument(format!(
+                        "solver {other:?} is not normal, lbfgs, gd or sgd"
+                    )));
                 }
             };
             let trainer = LinearRegression {
