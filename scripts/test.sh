@@ -17,4 +17,4 @@ fi
 . .venv/bin/activate
 pip install --quiet --disable-pip-version-check maturin numpy pytest networkx scipy scikit-learn
 maturin develop --quiet --locked --profile ci -m python/Cargo.toml
-python -m pytest -q python/tests
+python -m pytest -q --doctest-modules python/eddy python/tests

@@ -6,8 +6,9 @@
 >>> sorted(round(r, 6) for r in ranks.to_dict().values())
 [0.333333, 0.333333, 0.333333]
 
-Graphs: ``Graph.from_edges(src, dst, weights=None, directed=True)`` and
-``Graph.from_networkx(g)``; algorithms ``pagerank``, ``connected_components`` and
+Graphs: ``Graph.from_edges(src, dst, weights=None, directed=True)``,
+``Graph.from_networkx(g)``, ``Graph.from_edge_list(path)``, ``eddy.generate.rmat(...)``
+and friends; ``Graph.to_networkx()``; algorithms ``pagerank``, ``connected_components`` and
 ``sssp`` as methods (and functions of the same names), returning ``VertexValues`` (numpy
 arrays ``ids`` and ``values``, ``to_dict()``). ML: ``eddy.ml`` (scikit-learn
 conventions). Every call takes ``parallelism=`` (default: one worker per core, or
@@ -22,7 +23,8 @@ from ._eddy import VertexValues
 from ._eddy import Graph as _Graph
 from .errors import EddyError
 
-__all__ = ["Graph", "VertexValues", "EddyError", "errors", "pagerank", "connected_components", "sssp", "ml"]
+__all__ = ["Graph", "VertexValues", "EddyError", "errors", "pagerank", "connected_components", "sssp", "ml",
+           "generate"]
 
 
 def _ids(name, values):
@@ -79,6 +81,32 @@ class Graph:
         weights = _np.fromiter((e[2] for e in edges), dtype=_np.float64, count=len(edges)) if weight else None
         graph = cls(_Graph.from_edges(src, dst, weights, g.is_directed()), labels=nodes)
         return graph
+
+    @classmethod
+    def from_edge_list(cls, path, directed=True):
+        """A graph read from an edge-list file: ``src dst [weight]`` per line (spaces,
+        tabs or commas), ``#``/``%`` comments, ``.gz`` gunzipped. A missing file raises
+        ``EddyFileNotFoundError`` (a ``FileNotFoundError``); a malformed line an
+        ``InvalidArgumentError`` naming the file, line and text."""
+        return cls(_Graph.from_edge_list(str(path), directed))
+
+    def to_networkx(self):
+        """The graph as a networkx ``DiGraph`` (``Graph`` when built undirected), with
+        the original node labels of ``from_networkx`` and a ``weight`` attribute when the
+        graph has weights. Repeated edges collapse, as networkx keeps one per pair."""
+        import networkx as nx
+
+        g = nx.DiGraph() if self.directed else nx.Graph()
+        if self._labels is not None:
+            g.add_nodes_from(self._labels)
+        src, dst, weights = self._inner.edges()
+        label = (lambda i: self._labels[i]) if self._labels is not None else (lambda i: i)
+        pairs = zip((label(i) for i in src.tolist()), (label(i) for i in dst.tolist()))
+        if weights is None:
+            g.add_edges_from(pairs)
+        else:
+            g.add_weighted_edges_from((u, v, w) for (u, v), w in zip(pairs, weights.tolist()))
+        return g
 
     @property
     def directed(self):
@@ -150,4 +178,4 @@ def sssp(graph, source, **kwargs):
     return graph.sssp(source, **kwargs)
 
 
-from . import ml  # noqa: E402  (ml imports the names above)
+from . import generate, ml  # noqa: E402  (they import the names above)

@@ -91,6 +91,12 @@ impl<T> IntoPyResult<T> for Result<T, eddy_ml::Error> {
     }
 }
 
+impl<T> IntoPyResult<T> for Result<T, eddy_datasets::Error> {
+    fn py(self) -> PyResult<T> {
+        self.map_err(|e| raise(classify_datasets(&e), e.to_string()))
+    }
+}
+
 /// An `InvalidArgumentError` with `message`.
 pub(crate) fn invalid_argument(message: impl Into<String>) -> PyErr {
     raise("InvalidArgumentError", message.into())

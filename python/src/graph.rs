@@ -1,13 +1,15 @@
 //! `eddy.Graph`: an edge list held by the extension; each algorithm call builds the
 //! partitioned gelly graph inside a job on the local runtime, with the GIL released.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use eddy_datasets::edgelist::EdgeList;
+use eddy_datasets::edgelist::{EdgeList, read_edge_list};
+use eddy_datasets::generators::GeneratorSpec;
 use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
 use eddy_gelly::{Graph as GellyGraph, IterationStats, VertexKey};
 use eddy_runtime::LocalRuntime;
-use numpy::{IntoPyArray, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -136,6 +138,39 @@ impl Graph {
         };
         let edges = EdgeList { src: src.to_vec(), dst: dst.to_vec(), weights };
         Ok(Graph { edges: Arc::new(edges), directed })
+    }
+
+    /// A graph read from an edge-list file (`src dst [weight]` per line, `#`/`%`
+    /// comments, `.gz` gunzipped).
+    #[staticmethod]
+    #[pyo3(signature = (path, directed=true))]
+    fn from_edge_list(py: Python<'_>, path: PathBuf, directed: bool) -> PyResult<Self> {
+        let edges = py.detach(|| read_edge_list(&path)).py()?;
+        Ok(Graph { edges: Arc::new(edges), directed })
+    }
+
+    /// A generated graph from a spec such as `rmat:16`, `er:1000:5000:7`, `grid:10:10`
+    /// (the `eddy generate` syntax).
+    #[staticmethod]
+    #[pyo3(signature = (spec, directed=true))]
+    fn generate(py: Python<'_>, spec: &str, directed: bool) -> PyResult<Self> {
+        let spec = spec.parse::<GeneratorSpec>().py()?;
+        spec.validate().py()?;
+        let edges = py.detach(|| spec.generate());
+        Ok(Graph { edges: Arc::new(edges), directed })
+    }
+
+    /// Copies of the edge arrays: `(src, dst, weights or None)`.
+    #[allow(clippy::type_complexity)]
+    fn edges<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> (Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>, Option<Bound<'py, PyArray1<f64>>>) {
+        (
+            self.edges.src.clone().into_pyarray(py),
+            self.edges.dst.clone().into_pyarray(py),
+            self.edges.weights.clone().map(|w| w.into_pyarray(py)),
+        )
     }
 
     /// The number of edges given (before `directed=False` doubles them).

@@ -80,3 +80,33 @@ def test_results_are_numpy_arrays_owned_by_the_extension():
     # No copy on the way out: numpy wraps the engine's own buffer.
     assert ranks.values.base is not None and not ranks.values.flags.owndata
     assert type(ranks.values.base).__name__ == "PySliceContainer"
+
+
+@pytest.mark.parametrize("make", [nx.karate_club_graph, nx.les_miserables_graph, lambda: nx.gnm_random_graph(50, 120, seed=3, directed=True)])
+def test_from_networkx_to_networkx_round_trips(make):
+    g = make()
+    back = eddy.Graph.from_networkx(g).to_networkx()
+    assert back.is_directed() == g.is_directed()
+    assert set(back.nodes) == set(g.nodes)
+    assert nx.utils.edges_equal(back.edges, g.edges)
+
+
+def test_generated_graphs_and_edge_list_files(tmp_path):
+    grid = eddy.generate.grid(3, 4)
+    assert grid.number_of_edges() == 3 * 3 + 2 * 4
+    assert len(grid.connected_components()) == 12
+    g = eddy.generate.rmat(10, 8, seed=5)
+    assert g.number_of_edges() == 8 * 1024
+    assert np.array_equal(g.pagerank(iterations=3).values, eddy.generate.rmat(10, 8, seed=5).pagerank(iterations=3).values)
+    path = tmp_path / "edges.txt"
+    path.write_text("# a comment\n0 1\n1 2 \n2\t0\n")
+    ranks = eddy.Graph.from_edge_list(path).pagerank(tolerance=1e-12).to_dict()
+    assert ranks == pytest.approx({0: 1 / 3, 1: 1 / 3, 2: 1 / 3}, abs=1e-12)
+    with pytest.raises(FileNotFoundError) as missing:
+        eddy.Graph.from_edge_list(tmp_path / "nope.txt")
+    assert isinstance(missing.value, eddy.EddyError) and "nope.txt" in str(missing.value)
+    path.write_text("0 1\nfoo bar\n")
+    with pytest.raises(ValueError, match="edges.txt:2"):
+        eddy.Graph.from_edge_list(path)
+    with pytest.raises(ValueError, match="rmat"):
+        eddy.generate.rmat(99)
