@@ -90,6 +90,11 @@ class Graph:
         ``InvalidArgumentError`` naming the file, line and text."""
         return cls(_Graph.from_edge_list(str(path), directed))
 
+    def edges(self):
+        """Copies of the edges as numpy arrays ``(src, dst, weights or None)``, in input
+        order (ids as given, or node indices for a graph from networkx)."""
+        return self._inner.edges()
+
     def to_networkx(self):
         """The graph as a networkx ``DiGraph`` (``Graph`` when built undirected), with
         the original node labels of ``from_networkx`` and a ``weight`` attribute when the

@@ -110,3 +110,12 @@ def test_generated_graphs_and_edge_list_files(tmp_path):
         eddy.Graph.from_edge_list(path)
     with pytest.raises(ValueError, match="rmat"):
         eddy.generate.rmat(99)
+
+
+def test_edges_come_back_as_given():
+    src, dst, weights = random_digraph(50, 200, 4)
+    got_src, got_dst, got_weights = eddy.Graph.from_edges(src.astype(np.int32), dst, weights=weights).edges()
+    np.testing.assert_array_equal(got_src, src)
+    np.testing.assert_array_equal(got_dst, dst)
+    np.testing.assert_array_equal(got_weights, weights)
+    assert eddy.Graph.from_edges(src, dst).edges()[2] is None
