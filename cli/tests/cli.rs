@@ -2,75 +2,12 @@
 //! written to a fresh directory under the system temp dir, and checks its output files,
 //! stdout, stderr and exit code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-/// A fresh scratch directory, removed when the test ends.
-struct Scratch(tempfile::TempDir);
+use std::path::Path;
+use std::process::Command;
 
-impl Scratch {
-    fn new(name: &str) -> Self {
-        Scratch(tempfile::Builder::new().prefix(&format!("eddy-cli-test-{name}-")).tempdir().unwrap())
-    }
-
-    /// Writes `text` to `name` in the directory and returns its path.
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.path().join(name)
-    }
-
-    /// The names in the directory, sorted.
-    fn listing(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.0.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-fn eddy<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eddy"))
-        .args(args)
-        .env_remove("EDDY_PARALLELISM")
-        .output()
-        .expect("the eddy binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-/// Runs eddy, asserts success and returns stdout.
-fn ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let output = eddy(args);
-    assert!(output.status.success(), "eddy failed: {}", stderr(&output));
-    stdout(&output)
-}
-
-/// Runs eddy, asserts exit code 1 with a single `error: ` line on stderr, returns it.
-fn fails<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let output = eddy(args);
-    assert_eq!(output.status.code(), Some(1), "stdout: {}\nstderr: {}", stdout(&output), stderr(&output));
-    let err = stderr(&output);
-    assert_eq!(err.lines().count(), 1, "one line expected: {err}");
-    assert!(err.starts_with("error: "), "{err}");
-    err
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+use common::{Scratch, eddy, fails, ok, p, stderr, stdout};
 
 /// `(vertex, value)` rows of a TSV output file.
 fn rows(path: &Path) -> Vec<(u64, String)> {

@@ -3,81 +3,19 @@
 //! data or small files written to a fresh temporary directory, and checks its output
 //! files, stdout (mostly `--json`), stderr and exit code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::Path;
+
+use common::{Scratch, fails, ok, p};
 
 use serde_json::Value;
-
-/// A fresh scratch directory, removed when the test ends.
-struct Scratch(tempfile::TempDir);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        Scratch(tempfile::Builder::new().prefix(&format!("eddy-ml-test-{name}-")).tempdir().unwrap())
-    }
-
-    /// Writes `text` to `name` in the directory and returns its path.
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.path().join(name)
-    }
-
-    /// The names in the directory, sorted.
-    fn listing(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.0.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-fn eddy<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eddy"))
-        .args(args)
-        .env_remove("EDDY_PARALLELISM")
-        .output()
-        .expect("the eddy binary runs")
-}
-
-/// Runs eddy, asserts success and returns stdout.
-fn ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let output = eddy(args);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "eddy failed: {stderr}");
-    String::from_utf8(output.stdout).unwrap()
-}
 
 /// Runs eddy with `--json` appended and parses stdout.
 fn json<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Value {
     let mut args: Vec<std::ffi::OsString> = args.iter().map(|a| a.as_ref().to_owned()).collect();
     args.push("--json".into());
     serde_json::from_str(&ok(&args)).expect("one JSON object")
-}
-
-/// Runs eddy, asserts exit code 1 with a single `error: ` line on stderr, returns it.
-fn fails<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let output = eddy(args);
-    let err = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stdout: {}\nstderr: {err}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    assert_eq!(err.lines().count(), 1, "one line expected: {err}");
-    assert!(err.starts_with("error: "), "{err}");
-    err
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 /// The comma-separated numbers of a file, one row per line.
