@@ -23,6 +23,7 @@
 //! ```
 
 pub mod als;
+mod classifier;
 pub mod error;
 pub mod estimator;
 mod exec;

@@ -9,14 +9,15 @@
 //! sums reduced in block order, so the model is the same for every parallelism.
 
 use eddy_core::Worker;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
+use crate::classifier::{Classes, scores, train};
 use crate::error::check;
 use crate::estimator::check_features;
 use crate::optim::{Loss, Settings, Solver, minimise};
 use crate::partition::RowPartition;
-use crate::{Error, Estimator, Model, Result, exec};
+use crate::{Estimator, Model, Result, exec};
 
 /// The logistic regression estimator.
 #[derive(Debug, Clone, PartialEq)]
@@ -178,18 +179,7 @@ fn log_sum_exp(z: ArrayView1<'_, f64>) -> f64 {
 
 /// The negative log-likelihood; θ = (W row-major, b).
 struct CrossEntropy {
-    classes: Vec<f64>,
-}
-
-impl CrossEntropy {
-    /// Rows of weights: 1 for two classes, one per class otherwise.
-    fn outputs(&self) -> usize {
-        if self.classes.len() == 2 { 1 } else { self.classes.len() }
-    }
-
-    fn class_of(&self, label: f64) -> usize {
-        self.classes.partition_point(|c| *c < label)
-    }
+    classes: Classes,
 }
 
 impl Loss for CrossEntropy {
@@ -204,22 +194,20 @@ impl Loss for CrossEntropy {
         theta: &[f64],
         gradient: &mut [f64],
     ) -> f64 {
-        let (d, k) = (x.ncols(), self.outputs());
-        let w = ArrayView2::from_shape((k, d), &theta[..k * d]).expect("θ holds k·d weights");
-        let b = ArrayView1::from(&theta[k * d..]);
-        let mut scores = x.dot(&w.t()) + b;
+        let (d, k) = (x.ncols(), self.classes.outputs());
+        let mut scores = scores(x, theta, k);
         let mut loss = 0.0;
         // Turn the scores into "probability − indicator", the gradient's residuals.
         if k == 1 {
             for (z, &label) in scores.column_mut(0).iter_mut().zip(&y) {
-                let positive = self.class_of(label) == 1;
+                let positive = self.classes.index_of(label) == 1;
                 loss += softplus(*z) - if positive { *z } else { 0.0 };
                 *z = sigmoid(*z) - if positive { 1.0 } else { 0.0 };
             }
         } else {
             for (mut row, &label) in scores.outer_iter_mut().zip(&y) {
                 let lse = log_sum_exp(row.view());
-                let class = self.class_of(label);
+                let class = self.classes.index_of(label);
                 loss += lse - row[class];
                 row.mapv_inplace(|z| (z - lse).exp());
                 row[class] -= 1.0;
@@ -232,22 +220,6 @@ impl Loss for CrossEntropy {
     }
 }
 
-/// The distinct target values of the whole matrix, sorted (on every worker).
-///
-/// # Errors
-/// Missing targets, a failed peer.
-pub(crate) fn distinct_labels(worker: &Worker, part: &RowPartition<'_>) -> Result<Vec<f64>> {
-    let y =
-        part.y().ok_or_else(|| Error::InvalidInput("logistic regression needs class labels (y)".into()))?;
-    let mut local: Vec<f64> = y.to_vec();
-    local.sort_unstable_by(f64::total_cmp);
-    local.dedup();
-    let mut all: Vec<f64> = worker.all_gather(local)?.into_iter().flatten().collect();
-    all.sort_unstable_by(f64::total_cmp);
-    all.dedup();
-    Ok(all)
-}
-
 /// Logistic regression on one worker (SPMD).
 ///
 /// # Errors
@@ -258,37 +230,22 @@ pub fn fit_partition(
     params: &LogisticRegression,
 ) -> Result<LogisticModel> {
     params.validate()?;
-    let classes = distinct_labels(worker, part)?;
-    if classes.len() < 2 {
-        return Err(Error::InvalidInput(format!(
-            "logistic regression needs at least two classes, the labels hold {}",
-            classes.len()
-        )));
-    }
-    let loss = CrossEntropy { classes };
-    let (d, k) = (part.features(), loss.outputs());
-    let penalised: Vec<bool> = (0..k * (d + 1)).map(|j| j < k * d).collect();
-    #[allow(clippy::cast_precision_loss)]
-    let l2 = 1.0 / (params.c * part.total_rows() as f64);
-    let settings = Settings {
-        solver: params.solver,
-        max_iterations: params.max_iterations,
-        tolerance: params.tolerance,
-        l2,
-    };
-    let outcome = minimise(worker, part, &loss, &penalised, vec![0.0; k * (d + 1)], &settings)?;
-    let theta = Array1::from(outcome.theta);
-    let coef = theta
-        .slice(s![..k * d])
-        .to_owned()
-        .into_shape_with_order((k, d))
-        .map_err(|e| Error::Runtime(eddy_core::Error::Internal(e.to_string())))?;
+    let loss = CrossEntropy { classes: Classes::of(worker, part, "logistic regression")? };
+    let fitted = train(part, loss.classes.outputs(), params.c, |penalised, theta, l2| {
+        let settings = Settings {
+            solver: params.solver,
+            max_iterations: params.max_iterations,
+            tolerance: params.tolerance,
+            l2,
+        };
+        minimise(worker, part, &loss, penalised, theta, &settings)
+    })?;
     Ok(LogisticModel {
-        classes: loss.classes,
-        coef,
-        intercept: theta.slice(s![k * d..]).to_owned(),
-        iterations: outcome.iterations,
-        converged: outcome.converged,
+        classes: loss.classes.0,
+        coef: fitted.coef,
+        intercept: fitted.intercept,
+        iterations: fitted.iterations,
+        converged: fitted.converged,
     })
 }
 

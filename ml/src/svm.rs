@@ -13,12 +13,12 @@
 //! parallelism.
 
 use eddy_core::Worker;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
+use crate::classifier::{Classes, scores, train};
 use crate::error::check;
 use crate::estimator::check_features;
-use crate::logistic::distinct_labels;
 use crate::optim::{Loss, Settings, SgdSettings, Solver, minimise, sgd};
 use crate::partition::RowPartition;
 use crate::{Error, Estimator, Model, Result, exec};
@@ -209,19 +209,15 @@ impl Model for LinearSvmModel {
 
 /// The (squared) hinge loss of one-vs-rest targets; θ = (W row-major, b).
 struct Margin {
-    classes: Vec<f64>,
+    classes: Classes,
     squared: bool,
 }
 
 impl Margin {
-    fn outputs(&self) -> usize {
-        if self.classes.len() == 2 { 1 } else { self.classes.len() }
-    }
-
     /// `±1` for output `k` of a row labelled `label`.
     fn target(&self, label: f64, k: usize) -> f64 {
-        let class = self.classes.partition_point(|c| *c < label);
-        let positive = if self.classes.len() == 2 { class == 1 } else { class == k };
+        let class = self.classes.index_of(label);
+        let positive = if self.classes.outputs() == 1 { class == 1 } else { class == k };
         if positive { 1.0 } else { -1.0 }
     }
 }
@@ -234,11 +230,9 @@ impl Loss for Margin {
         theta: &[f64],
         gradient: &mut [f64],
     ) -> f64 {
-        let (d, k) = (x.ncols(), self.outputs());
-        let w = ArrayView2::from_shape((k, d), &theta[..k * d]).expect("θ holds k·d weights");
-        let b = ArrayView1::from(&theta[k * d..]);
+        let (d, k) = (x.ncols(), self.classes.outputs());
         // Scores become d loss / d score.
-        let mut scores = x.dot(&w.t()) + b;
+        let mut scores = scores(x, theta, k);
         let mut loss = 0.0;
         for (mut row, &label) in scores.outer_iter_mut().zip(&y) {
             for (j, z) in row.iter_mut().enumerate() {
@@ -270,20 +264,9 @@ impl Loss for Margin {
 /// Invalid parameters, missing labels, fewer than two classes, a failed peer.
 pub fn fit_partition(worker: &Worker, part: &RowPartition<'_>, params: &LinearSvc) -> Result<LinearSvmModel> {
     params.validate()?;
-    let classes = distinct_labels(worker, part)?;
-    if classes.len() < 2 {
-        return Err(Error::InvalidInput(format!(
-            "a linear SVM needs at least two classes, the labels hold {}",
-            classes.len()
-        )));
-    }
+    let classes = Classes::of(worker, part, "a linear SVM")?;
     let loss = Margin { classes, squared: params.loss == SvmLoss::SquaredHinge };
-    let (d, k) = (part.features(), loss.outputs());
-    let penalised: Vec<bool> = (0..k * (d + 1)).map(|j| j < k * d).collect();
-    #[allow(clippy::cast_precision_loss)]
-    let l2 = 1.0 / (params.c * part.total_rows() as f64);
-    let theta = vec![0.0; k * (d + 1)];
-    let outcome = match params.solver {
+    let fitted = train(part, loss.classes.outputs(), params.c, |penalised, theta, l2| match params.solver {
         SvmSolver::Lbfgs => {
             let settings = Settings {
                 solver: Solver::Lbfgs,
@@ -291,7 +274,7 @@ pub fn fit_partition(worker: &Worker, part: &RowPartition<'_>, params: &LinearSv
                 tolerance: params.tolerance,
                 l2,
             };
-            minimise(worker, part, &loss, &penalised, theta, &settings)?
+            minimise(worker, part, &loss, penalised, theta, &settings)
         }
         SvmSolver::Sgd { batch_size, learning_rate } => {
             let settings = SgdSettings {
@@ -302,21 +285,15 @@ pub fn fit_partition(worker: &Worker, part: &RowPartition<'_>, params: &LinearSv
                 l2,
                 seed: params.seed,
             };
-            sgd(worker, part, &loss, &penalised, theta, &settings)?
+            sgd(worker, part, &loss, penalised, theta, &settings)
         }
-    };
-    let theta = Array1::from(outcome.theta);
-    let coef = theta
-        .slice(s![..k * d])
-        .to_owned()
-        .into_shape_with_order((k, d))
-        .map_err(|e| Error::Runtime(eddy_core::Error::Internal(e.to_string())))?;
+    })?;
     Ok(LinearSvmModel {
-        classes: loss.classes,
-        coef,
-        intercept: theta.slice(s![k * d..]).to_owned(),
-        iterations: outcome.iterations,
-        converged: outcome.converged,
+        classes: loss.classes.0,
+        coef: fitted.coef,
+        intercept: fitted.intercept,
+        iterations: fitted.iterations,
+        converged: fitted.converged,
     })
 }
 
