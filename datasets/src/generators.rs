@@ -52,7 +52,7 @@
 mod classic;
 mod erdos_renyi;
 mod rmat;
-mod spec;
+pub(crate) mod spec;
 
 pub use classic::{complete, cycle, grid, path, star};
 pub use erdos_renyi::erdos_renyi;

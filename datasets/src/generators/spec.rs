@@ -250,10 +250,11 @@ impl fmt::Display for GeneratorSpec {
     }
 }
 
-type Parsed<T> = std::result::Result<T, String>;
+/// A parsed field, or what is wrong with it (also used by the ML generators' specs).
+pub(crate) type Parsed<T> = std::result::Result<T, String>;
 
 /// Checks that there are `min..=max` fields.
-fn arity(fields: &[&str], min: usize, max: usize) -> Parsed<()> {
+pub(crate) fn arity(fields: &[&str], min: usize, max: usize) -> Parsed<()> {
     if (min..=max).contains(&fields.len()) {
         return Ok(());
     }
@@ -267,7 +268,8 @@ fn one_n(fields: &[&str]) -> Parsed<u64> {
     int(fields[0], "N")
 }
 
-fn int<T: FromStr<Err = ParseIntError>>(field: &str, name: &str) -> Parsed<T> {
+/// A non-negative integer field named `name`.
+pub(crate) fn int<T: FromStr<Err = ParseIntError>>(field: &str, name: &str) -> Parsed<T> {
     field.parse().map_err(|e: ParseIntError| match e.kind() {
         IntErrorKind::Empty => format!("{name} is empty"),
         IntErrorKind::PosOverflow => format!("{name} {field} is too large"),
@@ -275,7 +277,8 @@ fn int<T: FromStr<Err = ParseIntError>>(field: &str, name: &str) -> Parsed<T> {
     })
 }
 
-fn probability(field: &str, name: &str) -> Parsed<f64> {
+/// A number field named `name`.
+pub(crate) fn number(field: &str, name: &str) -> Parsed<f64> {
     field.parse().map_err(|_| format!("{name} must be a number, got {field:?}"))
 }
 
@@ -289,7 +292,7 @@ fn parse_rmat(fields: &[&str]) -> Parsed<GeneratorSpec> {
     let edge_factor = optional(1, "EDGE_FACTOR", RMAT_DEFAULT_EDGE_FACTOR)?;
     let seed = optional(2, "SEED", DEFAULT_SEED)?;
     let (a, b, c) = match fields.get(3..6) {
-        Some(abc) => (probability(abc[0], "A")?, probability(abc[1], "B")?, probability(abc[2], "C")?),
+        Some(abc) => (number(abc[0], "A")?, number(abc[1], "B")?, number(abc[2], "C")?),
         None => (GRAPH500_A, GRAPH500_B, GRAPH500_C),
     };
     Ok(GeneratorSpec::Rmat { scale, edge_factor, seed, a, b, c })

@@ -9,12 +9,12 @@
 //! **Note**: the seed defaults to [`DEFAULT_SEED`] = 42 here, not to the graph specs' 1.
 
 use std::fmt;
-use std::num::{IntErrorKind, ParseIntError};
 use std::str::FromStr;
 
 use super::{check_blobs, check_regression, make_blobs, make_classification, make_regression};
 use crate::error::{Error, Result};
 use crate::features::Table;
+use crate::generators::spec::{arity, int, number};
 
 /// The seed of specs that give none.
 pub const DEFAULT_SEED: u64 = 42;
@@ -221,28 +221,6 @@ impl fmt::Display for FeatureSpec {
             Self::Regression { n, d, noise, seed } => write!(f, "regression:{n}:{d}:{noise}:{seed}"),
         }
     }
-}
-
-type Parsed<T> = std::result::Result<T, String>;
-
-/// Checks that there are `min..=max` fields.
-fn arity(fields: &[&str], min: usize, max: usize) -> Parsed<()> {
-    if (min..=max).contains(&fields.len()) {
-        return Ok(());
-    }
-    Err(format!("expected {min} to {max} fields after the name, got {}", fields.len()))
-}
-
-fn int<T: FromStr<Err = ParseIntError>>(field: &str, name: &str) -> Parsed<T> {
-    field.parse().map_err(|e: ParseIntError| match e.kind() {
-        IntErrorKind::Empty => format!("{name} is empty"),
-        IntErrorKind::PosOverflow => format!("{name} {field} is too large"),
-        _ => format!("{name} must be a non-negative integer, got {field:?}"),
-    })
-}
-
-fn number(field: &str, name: &str) -> Parsed<f64> {
-    field.parse().map_err(|_| format!("{name} must be a number, got {field:?}"))
 }
 
 #[cfg(test)]
