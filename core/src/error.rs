@@ -60,6 +60,13 @@ pub enum Error {
         /// The worker left waiting.
         waiting: usize,
     },
+    /// The job was cancelled from outside (for example, Ctrl-C in the Python package);
+    /// every worker stops at its next exchange.
+    #[error("job cancelled: {reason}")]
+    Cancelled {
+        /// Who or what cancelled it.
+        reason: String,
+    },
     /// A record batch could not be encoded or decoded for the wire.
     #[error("serialization failed: {0}")]
     Serialization(#[from] postcard::Error),

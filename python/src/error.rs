@@ -6,6 +6,9 @@
 //! FileNotFoundError)` and `EddyOSError(EddyError, OSError)` for files, and
 //! `EngineError(EddyError, RuntimeError)` for failures of the engine itself.
 
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
 use pyo3::prelude::*;
 
 /// The `eddy.errors` class an error maps to, and its message.
@@ -101,3 +104,29 @@ impl<T> IntoPyResult<T> for Result<T, eddy_datasets::Error> {
 pub(crate) fn invalid_argument(message: impl Into<String>) -> PyErr {
     raise("InvalidArgumentError", message.into())
 }
+
+/// Runs `job` with the GIL released, under a supervisor that checks for Python signals
+/// every 50 ms: Ctrl-C (or any signal handler that raises) cancels the engine's job —
+/// its workers stop at their next exchange — and the handler's exception (for Ctrl-C,
+/// `KeyboardInterrupt`) is raised instead of the job's outcome.
+pub(crate) fn interruptible<T, R>(py: Python<'_>, job: impl FnOnce() -> R + Send) -> PyResult<T>
+where
+    R: IntoPyResult<T> + Send,
+{
+    let raised: Arc<Mutex<Option<PyErr>>> = Arc::default();
+    let stash = Arc::clone(&raised);
+    let check = move || {
+        let err = Python::attach(|py| py.check_signals()).err()?;
+        let reason = format!("interrupted: {err}");
+        *stash.lock().unwrap_or_else(PoisonError::into_inner) = Some(err);
+        Some(reason)
+    };
+    let outcome = py.detach(|| eddy_runtime::supervised(SIGNAL_CHECK_INTERVAL, check, job));
+    if let Some(err) = raised.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        return Err(err);
+    }
+    outcome.py()
+}
+
+/// How often a running job looks for Ctrl-C.
+const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(50);

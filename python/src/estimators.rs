@@ -17,7 +17,7 @@ use pyo3::types::PyDict;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{IntoPyResult, invalid_argument};
+use crate::error::{IntoPyResult, interruptible, invalid_argument};
 
 /// A keyword parameter of `params`, or `default` when absent or None.
 fn param<'py, T: FromPyObjectOwned<'py>>(params: &Bound<'py, PyDict>, name: &str, default: T) -> PyResult<T> {
@@ -156,7 +156,7 @@ where
     E: Estimator + Sync,
     E::Fitted: Serialize + Send,
 {
-    let model = py.detach(|| trainer.fit(x, y)).py()?;
+    let model = interruptible(py, || trainer.fit(x, y))?;
     to_json(&model)
 }
 

@@ -13,7 +13,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::error::{IntoPyResult, invalid_argument};
+use crate::error::{IntoPyResult, interruptible, invalid_argument};
 
 /// A directed or undirected graph given by its edges (`Graph.from_edges`).
 #[pyclass(module = "eddy._eddy", name = "Graph", frozen)]
@@ -199,13 +199,10 @@ impl Graph {
     ) -> PyResult<VertexValues> {
         let params = PageRank { damping, iterations, tolerance, max_iterations };
         let runtime = runtime(parallelism)?;
-        let parts = py
-            .detach(|| {
-                runtime.execute(|worker| {
-                    Ok::<_, eddy_core::Error>(part(pagerank(&self.build(worker)?, &params)?))
-                })
-            })
-            .py()?;
+        let parts = interruptible(py, || {
+            runtime
+                .execute(|worker| Ok::<_, eddy_core::Error>(part(pagerank(&self.build(worker)?, &params)?)))
+        })?;
         Ok(joined(py, parts))
     }
 
@@ -214,13 +211,11 @@ impl Graph {
     #[pyo3(signature = (*, parallelism=None))]
     fn connected_components(&self, py: Python<'_>, parallelism: Option<usize>) -> PyResult<VertexValues> {
         let runtime = runtime(parallelism)?;
-        let parts = py
-            .detach(|| {
-                runtime.execute(|worker| {
-                    Ok::<_, eddy_core::Error>(part(connected_components(&self.build(worker)?)?))
-                })
+        let parts = interruptible(py, || {
+            runtime.execute(|worker| {
+                Ok::<_, eddy_core::Error>(part(connected_components(&self.build(worker)?)?))
             })
-            .py()?;
+        })?;
         Ok(joined(py, parts))
     }
 
@@ -230,18 +225,16 @@ impl Graph {
     fn sssp(&self, py: Python<'_>, source: u64, parallelism: Option<usize>) -> PyResult<VertexValues> {
         let runtime = runtime(parallelism)?;
         let weighted = self.edges.weights.is_some();
-        let parts = py
-            .detach(|| {
-                runtime.execute(|worker| {
-                    let result = if weighted {
-                        part(sssp(&self.build_weighted(worker)?, &source)?)
-                    } else {
-                        part(bfs(&self.build(worker)?, &source)?)
-                    };
-                    Ok::<_, eddy_core::Error>(result)
-                })
+        let parts = interruptible(py, || {
+            runtime.execute(|worker| {
+                let result = if weighted {
+                    part(sssp(&self.build_weighted(worker)?, &source)?)
+                } else {
+                    part(bfs(&self.build(worker)?, &source)?)
+                };
+                Ok::<_, eddy_core::Error>(result)
             })
-            .py()?;
+        })?;
         Ok(joined(py, parts))
     }
 }

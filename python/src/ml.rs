@@ -4,7 +4,7 @@ use eddy_ml::kmeans::{Init, KMeans, KMeansModel};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2};
 use pyo3::prelude::*;
 
-use crate::error::IntoPyResult;
+use crate::error::{IntoPyResult, interruptible};
 
 /// What `kmeans_fit` returns: centroids, inertia, iterations, labels.
 type KMeansResult<'py> = (Bound<'py, PyArray2<f64>>, f64, u32, Bound<'py, PyArray1<i64>>);
@@ -34,7 +34,7 @@ pub(crate) fn kmeans_fit<'py>(
         KMeans::new(k).init(init).max_iterations(max_iter).tolerance(tol).seed(seed).n_init(n_init);
     trainer.parallelism = parallelism;
     let view = x.as_array();
-    let (model, labels) = py.detach(|| trainer.fit_labels(view)).py()?;
+    let (model, labels) = interruptible(py, || trainer.fit_labels(view))?;
     let labels: Vec<i64> = labels.into_iter().map(i64::from).collect();
     Ok((model.centroids.into_pyarray(py), model.inertia, model.iterations, labels.into_pyarray(py)))
 }
@@ -53,6 +53,6 @@ pub(crate) fn kmeans_predict<'py>(
         converged: true,
     };
     let view = x.as_array();
-    let labels = py.detach(|| model.predict_labels(view)).py()?;
+    let labels = interruptible(py, || model.predict_labels(view))?;
     Ok(labels.into_iter().map(i64::from).collect::<Vec<_>>().into_pyarray(py))
 }

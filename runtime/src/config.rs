@@ -74,8 +74,11 @@ impl RuntimeConfig {
     }
 }
 
-fn available_cores() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+/// The cores this process may use, asked once: the answer reads cgroup files, which
+/// took tens of microseconds of every small job.
+pub(crate) fn available_cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
 
 /// Parses a value of `EDDY_PARALLELISM`; `None` when unset or empty.

@@ -18,7 +18,10 @@
 pub mod channel;
 pub mod config;
 pub mod local;
+mod pool;
+pub mod supervise;
 
-pub use channel::{AbortHandle, ChannelCommunicator};
+pub use channel::{AbortHandle, CancelHandle, ChannelCommunicator};
 pub use config::RuntimeConfig;
 pub use local::{LocalRuntime, example};
+pub use supervise::supervised;

@@ -1,21 +1,27 @@
 //! `LocalRuntime`: runs a job on P worker threads of this process.
 //!
-//! `execute` creates P [`ChannelCommunicator`]s, starts one scoped thread per worker and
-//! runs the job closure on each with its own [`Worker`]. A worker whose job returns an
+//! `execute` creates P [`ChannelCommunicator`]s and runs the job closure once per worker,
+//! each with its own [`Worker`] on a thread of its own: the threads of a cached pool of
+//! exactly P threads when one is free (`pool.rs`), otherwise scoped threads started for
+//! the job. A worker whose job returns an
 //! error or panics tells its peers (so none of them hangs in an exchange) and `execute`
 //! returns the root cause — the first failure that is not an echo of another worker's.
+//! Inside [`crate::supervised`], the calling thread polls the supervisor's check while
+//! it waits for the workers, and cancels the job when the check asks for it.
 //!
 //! **Note**: the job closure runs once per worker (SPMD) and must be `Sync`; per-worker
 //! state lives inside the closure's body, not in captured variables.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use eddy_core::{Communicator, Error, Result, SuperstepListener, Worker};
 
-use crate::channel::ChannelCommunicator;
+use crate::channel::{CancelHandle, ChannelCommunicator};
 use crate::config::RuntimeConfig;
+use crate::{pool, supervise};
 
 /// Executes jobs on worker threads of this process.
 #[derive(Clone)]
@@ -75,7 +81,8 @@ impl LocalRuntime {
     /// # Errors
     /// The first root-cause failure: an error returned by the job on some worker
     /// (returned as it is)
-    /// or a panic ([`Error::WorkerPanicked`] with the panic message).
+    /// or a panic ([`Error::WorkerPanicked`] with the panic message);
+    /// [`Error::Cancelled`] when the supervisor (see [`crate::supervised`]) cancelled it.
     pub fn execute<R, F>(&self, job: F) -> Result<Vec<R>>
     where
         R: Send,
@@ -83,35 +90,14 @@ impl LocalRuntime {
     {
         let communicators =
             ChannelCommunicator::create(self.config.parallelism, self.config.serialize_exchanges);
-        let outcomes: Vec<Result<R>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = communicators
-                .into_iter()
-                .map(|communicator| {
-                    let job = &job;
-                    let listener = self.listener.clone();
-                    let index = communicator.index();
-                    let abort = communicator.abort_handle();
-                    std::thread::Builder::new()
-                        .name(format!("eddy-worker-{index}"))
-                        .spawn_scoped(scope, move || run_worker(communicator, listener, job))
-                        .map_err(|e| {
-                            // Tell the workers already running not to wait for this one.
-                            let reason = format!("cannot start worker thread {index}: {e}");
-                            abort.abort(&reason);
-                            Error::Internal(reason)
-                        })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .enumerate()
-                .map(|(index, handle)| {
-                    handle?.join().unwrap_or_else(|payload| {
-                        Err(Error::WorkerPanicked { worker: index, message: panic_message(payload.as_ref()) })
-                    })
-                })
-                .collect()
-        });
+        let mut watch = Watch {
+            supervisor: supervise::take(),
+            cancel: communicators.first().map(ChannelCommunicator::cancel_handle),
+        };
+        let outcomes = match pool::reserve(self.config.parallelism) {
+            Some(pool) => self.run_on_pool(pool.threads(), communicators, &job, &mut watch),
+            None => self.run_on_threads(communicators, &job, &mut watch),
+        };
         let mut results = Vec::with_capacity(outcomes.len());
         let mut echo = None;
         for outcome in outcomes {
@@ -125,6 +111,123 @@ impl LocalRuntime {
             Some(e) => Err(e),
             None => Ok(results),
         }
+    }
+}
+
+/// What the calling thread does while the workers run: polls the supervisor, if any.
+struct Watch {
+    supervisor: supervise::Lease,
+    cancel: Option<CancelHandle>,
+}
+
+impl Watch {
+    /// Returns once every worker has ended (`ended` disconnects), cancelling the job
+    /// first if the supervisor asks for it.
+    fn until_ended(&mut self, ended: &Receiver<()>) {
+        let (Some(supervisor), Some(cancel)) = (self.supervisor.0.as_mut(), &self.cancel) else {
+            return;
+        };
+        while let Err(RecvTimeoutError::Timeout) = ended.recv_timeout(supervisor.every) {
+            if let Some(reason) = (supervisor.check)() {
+                tracing::debug!(%reason, "job cancelled by its supervisor");
+                cancel.cancel(&reason);
+                return;
+            }
+        }
+    }
+}
+
+impl LocalRuntime {
+    /// Runs the workers on the threads of a reserved pool, one worker per thread.
+    fn run_on_pool<R, F>(
+        &self,
+        pool: &rayon::ThreadPool,
+        communicators: Vec<ChannelCommunicator>,
+        job: &F,
+        watch: &mut Watch,
+    ) -> Vec<Result<R>>
+    where
+        R: Send,
+        F: Fn(&Worker) -> Result<R> + Sync,
+    {
+        // Every worker holds a sender until its outcome is stored: the receiver sees
+        // `Disconnected` once all of them have ended.
+        let (running, ended) = channel::<()>();
+        let workers: Vec<_> =
+            communicators.into_iter().map(|c| Mutex::new(Some((c, running.clone())))).collect();
+        drop(running);
+        let outcomes: Vec<Mutex<Option<Result<R>>>> = workers.iter().map(|_| Mutex::new(None)).collect();
+        pool.in_place_scope(|scope| {
+            scope.spawn_broadcast(|_, context| {
+                let index = context.index();
+                let taken =
+                    workers.get(index).and_then(|w| w.lock().unwrap_or_else(PoisonError::into_inner).take());
+                if let Some((communicator, _running)) = taken {
+                    let outcome = run_worker(communicator, self.listener.clone(), job);
+                    *outcomes[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
+                }
+            });
+            watch.until_ended(&ended);
+        });
+        outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(index, outcome)| {
+                outcome.into_inner().unwrap_or_else(PoisonError::into_inner).unwrap_or_else(|| {
+                    Err(Error::Internal(format!("worker {index} did not run on the worker pool")))
+                })
+            })
+            .collect()
+    }
+
+    /// Runs every worker on a thread of its own, started for this job.
+    fn run_on_threads<R, F>(
+        &self,
+        communicators: Vec<ChannelCommunicator>,
+        job: &F,
+        watch: &mut Watch,
+    ) -> Vec<Result<R>>
+    where
+        R: Send,
+        F: Fn(&Worker) -> Result<R> + Sync,
+    {
+        std::thread::scope(|scope| {
+            // Every worker thread holds a sender until it ends: the receiver sees
+            // `Disconnected` once all of them have ended.
+            let (running, ended) = channel::<()>();
+            let handles: Vec<_> = communicators
+                .into_iter()
+                .map(|communicator| {
+                    let listener = self.listener.clone();
+                    let index = communicator.index();
+                    let abort = communicator.abort_handle();
+                    let running = running.clone();
+                    std::thread::Builder::new()
+                        .name(format!("eddy-worker-{index}"))
+                        .spawn_scoped(scope, move || {
+                            let _running = running;
+                            run_worker(communicator, listener, job)
+                        })
+                        .map_err(|e| {
+                            // Tell the workers already running not to wait for this one.
+                            let reason = format!("cannot start worker thread {index}: {e}");
+                            abort.abort(&reason);
+                            Error::Internal(reason)
+                        })
+                })
+                .collect();
+            drop(running);
+            watch.until_ended(&ended);
+            handles
+                .into_iter()
+                .enumerate()
+                .map(|(index, handle)| {
+                    handle?.join().unwrap_or_else(|payload| {
+                        Err(Error::WorkerPanicked { worker: index, message: panic_message(payload.as_ref()) })
+                    })
+                })
+                .collect()
+        })
     }
 }
 

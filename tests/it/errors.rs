@@ -195,3 +195,81 @@ fn a_reduce_function_that_panics_mid_merge_fails_the_job_cleanly() {
         );
     }
 }
+
+mod cancellation {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    use eddy::core::{Error, Iteration};
+    use eddy::runtime::{LocalRuntime, supervised};
+
+    /// A bulk iteration that would run for a very long time without a cancellation.
+    fn endless(runtime: &LocalRuntime) -> eddy::core::Result<Vec<u64>> {
+        runtime.execute(|w| {
+            let (result, _) = Iteration::new(u32::MAX).bulk(w.generate(1000, |i| i), |_, data| {
+                std::thread::sleep(Duration::from_millis(1));
+                Ok(data.map(|x| x + 1))
+            })?;
+            result.count()
+        })
+    }
+
+    #[test]
+    fn a_supervisor_cancels_a_running_job_on_every_worker() {
+        for p in [1, 2, 3] {
+            let runtime = LocalRuntime::with_parallelism(p).unwrap();
+            let checks = Rc::new(Cell::new(0));
+            let counter = Rc::clone(&checks);
+            let outcome = supervised(
+                Duration::from_millis(2),
+                move || {
+                    counter.set(counter.get() + 1);
+                    (counter.get() == 5).then(|| "interrupted by the test".to_string())
+                },
+                || endless(&runtime),
+            );
+            let err = outcome.unwrap_err();
+            assert!(
+                matches!(&err, Error::Cancelled { reason } if reason == "interrupted by the test"),
+                "P = {p}: {err:?}"
+            );
+            assert_eq!(err.to_string(), "job cancelled: interrupted by the test");
+            // Polled until it asked to cancel, then no more.
+            assert_eq!(checks.get(), 5, "P = {p}");
+            // The runtime runs the next job normally.
+            let sums = runtime.execute(|w| w.generate(10, |i| i).aggregate(0u64, |a, x| a + x, |a, b| a + b));
+            assert_eq!(sums.unwrap(), vec![45; p]);
+        }
+    }
+
+    #[test]
+    fn a_supervisor_that_never_cancels_changes_nothing_and_covers_every_job() {
+        let runtime = LocalRuntime::with_parallelism(2).unwrap();
+        let checks = Rc::new(Cell::new(0));
+        let counter = Rc::clone(&checks);
+        let job = |w: &eddy::core::Worker| {
+            let (result, stats) = Iteration::new(20).bulk(w.generate(100, |i| i), |_, data| {
+                std::thread::sleep(Duration::from_millis(2));
+                Ok(data.map(|x| x + 1))
+            })?;
+            Ok((result.aggregate(0u64, |a, x| a + x, |a, b| a + b)?, stats.supersteps))
+        };
+        let (first, second) = supervised(
+            Duration::from_millis(1),
+            move || {
+                counter.set(counter.get() + 1);
+                None
+            },
+            || (runtime.execute(job).unwrap(), runtime.execute(job).unwrap()),
+        );
+        // 0 + … + 99 plus 20 × 100.
+        assert_eq!(first, vec![(6950, 20); 2]);
+        assert_eq!(second, first);
+        let during_both = checks.get();
+        assert!(during_both >= 2, "the check ran {during_both} times over two 40 ms jobs");
+        // Outside `supervised`, nothing polls.
+        assert_eq!(runtime.execute(job).unwrap(), first);
+        assert_eq!(checks.get(), during_both);
+    }
+}
