@@ -15,6 +15,6 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 . .venv/bin/activate
-pip install --quiet --disable-pip-version-check maturin numpy pytest networkx scipy scikit-learn
+pip install --quiet --disable-pip-version-check maturin numpy pytest networkx scipy scikit-learn pyarrow pandas
 maturin develop --quiet --locked --profile ci -m python/Cargo.toml
 python -m pytest -q --doctest-modules python/eddy python/tests

@@ -19,24 +19,24 @@ conventions). Every call takes ``parallelism=`` (default: one worker per core, o
 import numpy as _np
 
 from . import errors
-from ._eddy import VertexValues
 from ._eddy import Graph as _Graph
 from .errors import EddyError
 
-__all__ = ["Graph", "VertexValues", "EddyError", "errors", "pagerank", "connected_components", "sssp", "ml",
-           "generate"]
+__all__ = ["Graph", "VertexValues", "EddyError", "errors", "pagerank", "connected_components", "sssp", "bfs",
+           "ml", "generate"]
 
 
 def _ids(name, values):
-    """Vertex ids as a 1-D uint64 array: any integer dtype, no negative ids."""
+    """Ids as a 1-D integer array, not copied when it already is one (the engine converts
+    any integer dtype to uint64 while it copies the ids in, and rejects negative ids)."""
     array = _np.asarray(values)
     if array.ndim != 1:
         raise errors.InvalidArgumentError(f"{name} must be 1-D, got an array of shape {array.shape}")
-    if array.size and not _np.issubdtype(array.dtype, _np.integer):
+    if array.size == 0:
+        return array.astype(_np.uint64)
+    if not _np.issubdtype(array.dtype, _np.integer):
         raise errors.InvalidArgumentError(f"{name} must hold integers, got dtype {array.dtype}")
-    if array.size and _np.issubdtype(array.dtype, _np.signedinteger) and array.min() < 0:
-        raise errors.InvalidArgumentError(f"{name} holds a negative vertex id ({array.min()})")
-    return _np.ascontiguousarray(array, dtype=_np.uint64)
+    return array
 
 
 class Graph:
@@ -54,16 +54,22 @@ class Graph:
     def from_edges(cls, src, dst, weights=None, directed=True):
         """A graph with an edge ``src[i] -> dst[i]`` for every i.
 
-        ``src``/``dst``: 1-D arrays of non-negative integers (any integer dtype);
-        ``weights``: optional 1-D floats (used by ``sssp``); ``directed=False`` loads each
-        edge in both directions.
+        ``src``/``dst``: 1-D arrays of non-negative integers (any integer dtype, copied
+        once into the engine); ``weights``: optional 1-D floats (used by ``sssp``);
+        ``directed=False`` loads each edge in both directions.
+
+        >>> import numpy as np
+        >>> g = Graph.from_edges(np.array([0, 1], dtype=np.int32), np.array([1, 2], dtype=np.int32))
+        >>> g.number_of_edges()
+        2
         """
         src, dst = _ids("src", src), _ids("dst", dst)
         if weights is not None:
             weights = _np.asarray(weights)
             if weights.ndim != 1:
                 raise errors.InvalidArgumentError(f"weights must be 1-D, got shape {weights.shape}")
-            weights = _np.ascontiguousarray(weights, dtype=_np.float64)
+            if weights.dtype not in (_np.float32, _np.float64):
+                weights = weights.astype(_np.float64)
         return cls(_Graph.from_edges(src, dst, weights, directed))
 
     @classmethod
@@ -121,8 +127,8 @@ class Graph:
         """The edges given (an undirected graph counts each once)."""
         return self._inner.number_of_edges()
 
-    def _wrap(self, result):
-        return result if self._labels is None else _Labelled(result, self._labels)
+    def _wrap(self, result, name):
+        return VertexValues(result, name, self._labels)
 
     def pagerank(self, *, damping=0.85, iterations=None, tolerance=1e-9, max_iterations=1000, parallelism=None):
         """PageRank (networkx's convention: ranks sum to 1, dangling rank spread evenly).
@@ -131,41 +137,93 @@ class Graph:
         change of the ranks is below ``tolerance`` (at most ``max_iterations``).
         """
         return self._wrap(self._inner.pagerank(damping=damping, iterations=iterations, tolerance=tolerance,
-                                               max_iterations=max_iterations, parallelism=parallelism))
+                                               max_iterations=max_iterations, parallelism=parallelism), "rank")
 
     def connected_components(self, *, parallelism=None):
         """Weakly connected components: every vertex gets the smallest id of its component."""
-        return self._wrap(self._inner.connected_components(parallelism=parallelism))
+        return self._wrap(self._inner.connected_components(parallelism=parallelism), "component")
 
     def sssp(self, source, *, parallelism=None):
         """Shortest-path distances from ``source`` (weighted if the graph has weights,
         else hop counts); ``inf`` where unreachable."""
+        return self._wrap(self._inner.sssp(self._source(source), parallelism=parallelism), "distance")
+
+    def bfs(self, source, *, parallelism=None):
+        """Breadth-first hop counts from ``source`` (weights ignored); ``inf`` where
+        unreachable."""
+        return self._wrap(self._inner.bfs(self._source(source), parallelism=parallelism), "distance")
+
+    def _source(self, source):
+        """The engine's id of vertex ``source`` (a node label for graphs from networkx)."""
         if self._labels is not None:
             try:
-                source = self._labels.index(source)
+                return self._labels.index(source)
             except ValueError:
                 raise errors.InvalidArgumentError(f"unknown vertex {source!r}: not a node of the graph") from None
-        elif not isinstance(source, (int, _np.integer)) or source < 0:
+        if not isinstance(source, (int, _np.integer)) or source < 0:
             raise errors.InvalidArgumentError(f"source must be a non-negative integer vertex id, got {source!r}")
-        return self._wrap(self._inner.sssp(int(source), parallelism=parallelism))
+        return int(source)
 
 
-class _Labelled:
-    """Results of a graph built from networkx: ``to_dict()`` uses the node labels."""
+class VertexValues:
+    """One value per vertex: ``ids`` (``uint64``, ascending) and ``values``, numpy arrays
+    that share the engine's memory (no copy); ``name`` is the value's name (``rank``,
+    ``component``, ``distance``); ``supersteps`` and ``converged`` describe the run.
 
-    def __init__(self, result, labels):
-        self._result, self._labels = result, labels
+    For a graph built with ``from_networkx``, ``ids`` are node indices and ``labels``
+    the nodes; ``to_dict()`` and the tables use the labels.
 
-    ids = property(lambda self: self._result.ids)
-    values = property(lambda self: self._result.values)
-    supersteps = property(lambda self: self._result.supersteps)
-    converged = property(lambda self: self._result.converged)
+    >>> import numpy as np, eddy
+    >>> result = eddy.Graph.from_edges(np.array([0, 5]), np.array([5, 7])).connected_components()
+    >>> result.to_dict()
+    {0: 0, 5: 0, 7: 0}
+    >>> result.name, len(result), result.ids.dtype.name
+    ('component', 3, 'uint64')
+    """
+
+    def __init__(self, native, name, labels=None):
+        self._native, self.name, self.labels = native, name, labels
+
+    ids = property(lambda self: self._native.ids, doc="Vertex ids, ascending (uint64).")
+    values = property(lambda self: self._native.values, doc="One value per vertex, in ``ids`` order.")
+    supersteps = property(lambda self: self._native.supersteps, doc="Supersteps the algorithm ran.")
+    converged = property(lambda self: self._native.converged,
+                         doc="True if it stopped on its own, not at the iteration bound.")
 
     def __len__(self):
-        return len(self._result)
+        return len(self._native)
+
+    def __repr__(self):
+        return f"VertexValues({self.name}, {len(self)} vertices, supersteps={self.supersteps})"
+
+    def _keys(self):
+        if self.labels is None:
+            return self.ids
+        return [self.labels[i] for i in self.ids.tolist()]
 
     def to_dict(self):
-        return {self._labels[int(i)]: v for i, v in zip(self._result.ids, self._result.values.tolist())}
+        """``{vertex id (or node label): value}``; a component is named by its smallest
+        vertex (its label, for graphs from networkx)."""
+        keys = self.ids.tolist() if self.labels is None else self._keys()
+        values = self.values.tolist()
+        if self.labels is not None and self.name == "component":
+            values = [self.labels[v] for v in values]
+        return dict(zip(keys, values))
+
+    def to_arrow(self):
+        """A ``pyarrow.Table`` with columns ``id`` and the value's name. The columns share
+        the numpy arrays' memory (no copy) unless the ids are networkx labels. Needs
+        pyarrow."""
+        import pyarrow as pa
+
+        return pa.table({"id": pa.array(self._keys()), self.name: pa.array(self.values)})
+
+    def to_pandas(self):
+        """A ``pandas.DataFrame`` with columns ``id`` and the value's name, sharing the
+        numpy arrays' memory (no copy) unless the ids are networkx labels. Needs pandas."""
+        import pandas as pd
+
+        return pd.DataFrame({"id": self._keys(), self.name: self.values}, copy=False)
 
 
 def pagerank(graph, **kwargs):
@@ -181,6 +239,11 @@ def connected_components(graph, **kwargs):
 def sssp(graph, source, **kwargs):
     """``graph.sssp(source, **kwargs)``."""
     return graph.sssp(source, **kwargs)
+
+
+def bfs(graph, source, **kwargs):
+    """``graph.bfs(source, **kwargs)``."""
+    return graph.bfs(source, **kwargs)
 
 
 from . import generate, ml  # noqa: E402  (they import the names above)

@@ -19,8 +19,8 @@ import numpy as _np
 from . import _eddy
 from .errors import InvalidArgumentError
 
-__all__ = ["KMeans", "LinearRegression", "LogisticRegression", "LinearSVC", "GaussianNB", "StandardScaler",
-           "MinMaxScaler"]
+__all__ = ["KMeans", "LinearRegression", "LogisticRegression", "LinearSVC", "GaussianNB", "KNeighborsClassifier",
+           "ALS", "StandardScaler", "MinMaxScaler"]
 
 
 def _features(X):
@@ -265,3 +265,98 @@ class MinMaxScaler(_Scaler):
     def _set_attributes(self, m):
         self.data_min_, self.data_max_ = _array(m["data_min"]), _array(m["data_max"])
         self.scale_, self.min_ = _array(m["scale"]), _array(m["min"])
+
+
+class KNeighborsClassifier(_Estimator):
+    """k-nearest-neighbours classification (scikit-learn's ``KNeighborsClassifier`` with
+    uniform weights, Euclidean distance, brute force): the training rows are searched by
+    every worker in parallel. Ties: the smaller training row is nearer; a vote tie goes
+    to the smallest label. Fitted: ``classes_``, ``n_features_in_``.
+
+    >>> import numpy as np
+    >>> knn = KNeighborsClassifier(n_neighbors=3).fit(np.array([[0.0], [1.0], [3.0], [4.0]]), [0, 0, 1, 1])
+    >>> knn.predict(np.array([[0.2], [3.9]])).tolist()
+    [0.0, 1.0]
+    """
+
+    _params = ("n_neighbors", "parallelism")
+
+    def __init__(self, n_neighbors=5, *, parallelism=None):
+        self.n_neighbors, self.parallelism = n_neighbors, parallelism
+
+    def fit(self, X, y):
+        X = _features(X)
+        self._fitted = _eddy.knn_fit(X, _targets(y, X.shape[0]), int(self.n_neighbors),
+                                     parallelism=self.parallelism)
+        self.classes_, self.n_features_in_ = self._fitted.classes, X.shape[1]
+        return self
+
+    def _model(self):
+        if not hasattr(self, "_fitted"):
+            raise InvalidArgumentError("this KNeighborsClassifier is not fitted yet: call fit first")
+        return self._fitted
+
+    def predict(self, X):
+        return self._model().predict(_features(X))
+
+    def predict_proba(self, X):
+        return self._model().predict_proba(_features(X))
+
+    def kneighbors(self, X):
+        """``(distances, indices)`` of the ``n_neighbors`` nearest training rows, nearest
+        first."""
+        return self._model().kneighbors(_features(X))
+
+
+class ALS(_Estimator):
+    """Matrix factorisation by alternating least squares (explicit ratings, ALS-WR: λ
+    times each user's or item's number of ratings, as Spark MLlib).
+
+    ``fit(X, y)``: ``X`` has one row ``(user id, item id)`` per rating (non-negative
+    integers), ``y`` the ratings. ``predict(X)``: the predicted rating of each ``(user,
+    item)`` row, NaN for users or items not seen in training. Parameters: ``rank`` (10),
+    ``regularization`` (0.1), ``max_iter`` (10), ``tol`` (0: run every iteration; else
+    stop when the training RMSE improves by less), ``random_state`` (0), ``parallelism``.
+    Fitted: ``user_ids_`` / ``user_factors_``, ``item_ids_`` / ``item_factors_``,
+    ``rmse_history_``, ``n_iter_``, ``converged_``.
+
+    >>> import numpy as np
+    >>> a, b = np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 1.0])
+    >>> X = np.array([(u, i) for u in range(3) for i in range(3)])
+    >>> als = ALS(rank=1, regularization=0.0, max_iter=1).fit(X, a[X[:, 0]] * b[X[:, 1]])
+    >>> round(float(als.predict(np.array([[2, 1]]))[0]), 9)
+    6.0
+    """
+
+    _params = ("rank", "regularization", "max_iter", "tol", "random_state", "parallelism")
+
+    def __init__(self, rank=10, *, regularization=0.1, max_iter=10, tol=0.0, random_state=0, parallelism=None):
+        self.rank, self.regularization, self.max_iter, self.tol = rank, regularization, max_iter, tol
+        self.random_state, self.parallelism = random_state, parallelism
+
+    @staticmethod
+    def _pairs(X):
+        array = _np.asarray(X)
+        if array.ndim != 2 or array.shape[1] != 2:
+            raise InvalidArgumentError(f"X must have one (user id, item id) row per rating, got shape {array.shape}")
+        if array.size and not _np.issubdtype(array.dtype, _np.integer):
+            raise InvalidArgumentError(f"X must hold integer ids, got dtype {array.dtype}")
+        return array[:, 0], array[:, 1]
+
+    def fit(self, X, y):
+        users, items = self._pairs(X)
+        ratings = _targets(y, len(users))
+        m = _eddy.als_fit(users, items, ratings, rank=int(self.rank), regularization=float(self.regularization),
+                          max_iter=int(self.max_iter), tol=float(self.tol), seed=int(self.random_state),
+                          parallelism=self.parallelism)
+        self._fitted = m
+        self.user_ids_, self.user_factors_ = m.users, m.user_factors
+        self.item_ids_, self.item_factors_ = m.items, m.item_factors
+        self.rmse_history_, self.n_iter_, self.converged_ = _np.asarray(m.rmse_history), m.iterations, m.converged
+        return self
+
+    def predict(self, X):
+        if not hasattr(self, "_fitted"):
+            raise InvalidArgumentError("this ALS is not fitted yet: call fit first")
+        users, items = self._pairs(X)
+        return self._fitted.predict(users, items)

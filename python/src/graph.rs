@@ -63,6 +63,45 @@ impl VertexValues {
     }
 }
 
+/// Ids (vertices, users, items) from a 1-D array of any integer dtype: one pass that
+/// converts to `u64` and rejects negative ids.
+pub(crate) fn vertex_ids(name: &str, array: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
+    fn convert<T>(name: &str, array: PyReadonlyArray1<'_, T>) -> PyResult<Vec<u64>>
+    where
+        T: numpy::Element + Copy + TryInto<u64> + std::fmt::Display,
+    {
+        let view = array.as_array();
+        let mut ids = Vec::with_capacity(view.len());
+        for (i, &id) in view.iter().enumerate() {
+            let Ok(converted) = id.try_into() else {
+                return Err(invalid_argument(format!("{name}[{i}] is a negative vertex id ({id})")));
+            };
+            ids.push(converted);
+        }
+        Ok(ids)
+    }
+    macro_rules! try_dtypes {
+        ($($t:ty),*) => {
+            $(if let Ok(a) = array.extract::<PyReadonlyArray1<'_, $t>>() {
+                return convert(name, a);
+            })*
+        };
+    }
+    try_dtypes!(u64, i64, u32, i32, u16, i16, u8, i8);
+    Err(invalid_argument(format!("{name} must be a 1-D numpy array of integers")))
+}
+
+/// Edge weights from a 1-D float64 or float32 array, copied once.
+fn edge_weights(array: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    if let Ok(a) = array.extract::<PyReadonlyArray1<'_, f64>>() {
+        return Ok(a.as_array().to_vec());
+    }
+    if let Ok(a) = array.extract::<PyReadonlyArray1<'_, f32>>() {
+        return Ok(a.as_array().iter().map(|&w| f64::from(w)).collect());
+    }
+    Err(invalid_argument("weights must be a 1-D numpy array of floats"))
+}
+
 /// Every worker's (ids, values), concatenated in worker order: sorted by id.
 type Parts<V> = Vec<(Vec<u64>, Vec<V>, u32, bool)>;
 
@@ -114,29 +153,29 @@ impl Graph {
 
 #[pymethods]
 impl Graph {
-    /// A graph from edge arrays: `src[i] → dst[i]` (unsigned 64-bit ids; the Python
-    /// wrapper converts other integer dtypes), optional `weights`; `directed=False`
-    /// loads every edge in both directions.
+    /// A graph from edge arrays: `src[i] → dst[i]` — 1-D numpy arrays of any integer
+    /// dtype, any strides, copied once (converted on the way) into the engine's edge
+    /// list — and optional float32/float64 `weights`; `directed=False` loads every edge
+    /// in both directions.
     #[staticmethod]
     #[pyo3(signature = (src, dst, weights=None, directed=true))]
     fn from_edges(
-        src: PyReadonlyArray1<'_, u64>,
-        dst: PyReadonlyArray1<'_, u64>,
-        weights: Option<PyReadonlyArray1<'_, f64>>,
+        src: &Bound<'_, PyAny>,
+        dst: &Bound<'_, PyAny>,
+        weights: Option<&Bound<'_, PyAny>>,
         directed: bool,
     ) -> PyResult<Self> {
-        let (src, dst) = (src.as_array(), dst.as_array());
+        let (src, dst) = (vertex_ids("src", src)?, vertex_ids("dst", dst)?);
         if src.len() != dst.len() {
             return Err(invalid_argument(format!("src has {} ids but dst has {}", src.len(), dst.len())));
         }
-        let weights = match weights.as_ref().map(|w| w.as_array()) {
-            Some(w) if w.len() != src.len() => {
-                return Err(invalid_argument(format!("{} weights for {} edges", w.len(), src.len())));
-            }
-            Some(w) => Some(w.to_vec()),
-            None => None,
-        };
-        let edges = EdgeList { src: src.to_vec(), dst: dst.to_vec(), weights };
+        let weights = weights.map(edge_weights).transpose()?;
+        if let Some(w) = &weights
+            && w.len() != src.len()
+        {
+            return Err(invalid_argument(format!("{} weights for {} edges", w.len(), src.len())));
+        }
+        let edges = EdgeList { src, dst, weights };
         Ok(Graph { edges: Arc::new(edges), directed })
     }
 
@@ -234,6 +273,17 @@ impl Graph {
                 };
                 Ok::<_, eddy_core::Error>(result)
             })
+        })?;
+        Ok(joined(py, parts))
+    }
+
+    /// Breadth-first search from `source`: hop counts (weights ignored), `inf` for
+    /// unreachable vertices.
+    #[pyo3(signature = (source, *, parallelism=None))]
+    fn bfs(&self, py: Python<'_>, source: u64, parallelism: Option<usize>) -> PyResult<VertexValues> {
+        let runtime = runtime(parallelism)?;
+        let parts = interruptible(py, || {
+            runtime.execute(|worker| Ok::<_, eddy_core::Error>(part(bfs(&self.build(worker)?, &source)?)))
         })?;
         Ok(joined(py, parts))
     }

@@ -17,6 +17,10 @@ fn _eddy(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<graph::VertexValues>()?;
     m.add_function(wrap_pyfunction!(ml::kmeans_fit, m)?)?;
     m.add_function(wrap_pyfunction!(ml::kmeans_predict, m)?)?;
+    m.add_class::<ml::AlsModel>()?;
+    m.add_function(wrap_pyfunction!(ml::als_fit, m)?)?;
+    m.add_class::<ml::KnnModel>()?;
+    m.add_function(wrap_pyfunction!(ml::knn_fit, m)?)?;
     m.add_function(wrap_pyfunction!(estimators::fit, m)?)?;
     m.add_function(wrap_pyfunction!(estimators::predict, m)?)?;
     m.add_function(wrap_pyfunction!(estimators::predict_proba, m)?)?;

@@ -47,3 +47,20 @@ def test_bad_supervised_input_is_reported():
     check(lambda: LinearSVC(loss="squared").fit(X, np.array([0, 1, 0, 1])), "loss")
     check(lambda: StandardScaler().transform(X), "not fitted")
     check(lambda: StandardScaler().fit(X).transform(np.ones((2, 3))), "fitted on 2 features but the input has 3")
+
+
+def test_bad_ml_input_for_als_and_knn():
+    from eddy.ml import ALS, KNeighborsClassifier
+
+    check(lambda: ALS().fit(np.array([[0.5, 1.0]]), [3.0]), "integer ids")
+    check(lambda: ALS().fit(np.array([0, 1]), [3.0]), "one (user id, item id) row per rating")
+    check(lambda: ALS().fit(np.array([[0, 1], [-2, 1]]), [3.0, 1.0]), "users[1] is a negative vertex id (-2)")
+    check(lambda: ALS().fit(np.array([[0, 1]]), [3.0, 1.0]), "X has 1 rows but y has 2 values")
+    check(lambda: ALS(rank=0).fit(np.array([[0, 1]]), [3.0]), "rank")
+    check(lambda: ALS().predict(np.array([[0, 1]])), "not fitted")
+    check(lambda: KNeighborsClassifier(n_neighbors=5).fit(np.zeros((3, 2)), [0, 1, 0]), "3 training rows for k = 5")
+    knn = KNeighborsClassifier(n_neighbors=1).fit(np.zeros((3, 2)), [0, 1, 0])
+    check(lambda: knn.predict(np.zeros((1, 3))), "3")
+    check(lambda: knn.predict(np.array([[np.nan, 0.0]])), "NaN")
+    check(lambda: eddy.Graph.from_edges(np.array([0, 1], dtype=np.int8), np.array([1, -1], dtype=np.int8)),
+          "dst[1] is a negative vertex id (-1)")

@@ -73,3 +73,54 @@ def test_linear_regression_naive_bayes_and_minmax_equal_sklearn():
     np.testing.assert_allclose(nb.theta_, sk_nb.theta_, rtol=1e-12)
     np.testing.assert_allclose(nb.var_, sk_nb.var_, rtol=1e-10)
     np.testing.assert_array_equal(nb.predict(iris.data), sk_nb.predict(iris.data))
+
+
+@pytest.mark.parametrize("parallelism", [1, 3])
+def test_kneighbors_classifier_equals_sklearn_on_iris(parallelism):
+    from sklearn.model_selection import train_test_split
+    from sklearn.neighbors import KNeighborsClassifier as SkKNN
+
+    from eddy.ml import KNeighborsClassifier
+
+    X, y = load_iris(return_X_y=True)
+    # Iris has repeated rows and equal distances; a tiny jitter makes the neighbours
+    # unique, so that no tie rule decides them (sklearn does not promise one).
+    X = X + np.random.default_rng(0).normal(scale=1e-6, size=X.shape)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=1)
+    ours = KNeighborsClassifier(n_neighbors=7, parallelism=parallelism).fit(X_train, y_train)
+    theirs = SkKNN(n_neighbors=7, algorithm="brute").fit(X_train, y_train)
+    np.testing.assert_array_equal(ours.predict(X_test), theirs.predict(X_test))
+    np.testing.assert_allclose(ours.predict_proba(X_test), theirs.predict_proba(X_test), rtol=0, atol=1e-15)
+    distances, indices = ours.kneighbors(X_test)
+    their_distances, their_indices = theirs.kneighbors(X_test)
+    np.testing.assert_allclose(distances, their_distances, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(indices, their_indices)
+    np.testing.assert_array_equal(ours.classes_, [0.0, 1.0, 2.0])
+
+
+def test_als_recovers_a_low_rank_matrix_and_does_not_depend_on_parallelism():
+    from eddy.ml import ALS
+
+    rng = np.random.default_rng(4)
+    users, items, rank = 60, 40, 2
+    truth = rng.uniform(0.5, 1.5, (users, rank)) @ rng.uniform(0.5, 1.5, (rank, items))
+    observed = rng.random((users, items)) < 0.5
+    X = np.argwhere(observed)  # (user, item) rows, int64
+    ids = X * np.array([[3, 1]]) + np.array([[7, 100]])  # sparse, non-contiguous ids
+    y = truth[observed]
+    fits = [ALS(rank, regularization=1e-3, max_iter=30, parallelism=p).fit(ids, y) for p in (1, 2)]
+    als = fits[0]
+    assert als.n_iter_ == 30 and len(als.rmse_history_) == 30
+    assert np.all(np.diff(als.rmse_history_) <= 1e-12)
+    assert als.rmse_history_[-1] < 0.01
+    np.testing.assert_array_equal(als.user_ids_, np.unique(ids[:, 0]))
+    assert als.user_factors_.shape == (len(als.user_ids_), rank)
+    # Held-out cells of the true matrix are predicted too.
+    held_out = np.argwhere(~observed)
+    predicted = als.predict(held_out * np.array([[3, 1]]) + np.array([[7, 100]]))
+    assert np.sqrt(np.mean((predicted - truth[~observed]) ** 2)) < 0.05
+    # Unknown users and items give NaN.
+    assert np.isnan(als.predict(np.array([[1, 100], [7, 99]]))).all()
+    # The same model for any parallelism.
+    np.testing.assert_array_equal(fits[1].user_factors_, als.user_factors_)
+    np.testing.assert_array_equal(fits[1].item_factors_, als.item_factors_)
