@@ -131,21 +131,50 @@ class Graph:
         return VertexValues(result, name, self._labels)
 
     def pagerank(self, *, damping=0.85, iterations=None, tolerance=1e-9, max_iterations=1000, parallelism=None):
-        """PageRank (networkx's convention: ranks sum to 1, dangling rank spread evenly).
+        """PageRank, networkx's convention: ranks sum to 1, the rank of vertices without
+        out-edges is spread evenly over all vertices.
 
-        ``iterations=N`` runs exactly N power iterations; otherwise it runs until the L1
-        change of the ranks is below ``tolerance`` (at most ``max_iterations``).
+        Parameters (the ``eddy pagerank`` flags):
+          damping: the probability of following an edge (0.85).
+          iterations: run exactly this many power iterations; None (default) runs until
+            the L1 change of the ranks is below ``tolerance``, at most ``max_iterations``.
+          tolerance: the L1 convergence bound (1e-9).
+          max_iterations: the bound without ``iterations`` (1000).
+          parallelism: workers (None: one per core, or ``EDDY_PARALLELISM``).
+
+        Returns ``VertexValues`` named ``rank`` (``supersteps``, ``converged`` tell how
+        it ended). Ctrl-C stops it with ``KeyboardInterrupt``.
+
+        >>> import numpy as np, eddy
+        >>> ranks = eddy.Graph.from_edges(np.array([0, 1, 2]), np.array([1, 2, 0])).pagerank(tolerance=1e-12)
+        >>> [round(r, 6) for r in ranks.values.tolist()]
+        [0.333333, 0.333333, 0.333333]
         """
         return self._wrap(self._inner.pagerank(damping=damping, iterations=iterations, tolerance=tolerance,
                                                max_iterations=max_iterations, parallelism=parallelism), "rank")
 
     def connected_components(self, *, parallelism=None):
-        """Weakly connected components: every vertex gets the smallest id of its component."""
+        """Weakly connected components: every vertex gets the smallest vertex id of its
+        component (edge directions ignored). Returns ``VertexValues`` named
+        ``component``; ``parallelism`` as for ``pagerank``.
+
+        >>> import numpy as np, eddy
+        >>> eddy.Graph.from_edges(np.array([4, 2]), np.array([3, 9])).connected_components().to_dict()
+        {2: 2, 3: 3, 4: 3, 9: 2}
+        """
         return self._wrap(self._inner.connected_components(parallelism=parallelism), "component")
 
     def sssp(self, source, *, parallelism=None):
-        """Shortest-path distances from ``source`` (weighted if the graph has weights,
-        else hop counts); ``inf`` where unreachable."""
+        """Shortest-path distances from ``source``: sums of edge weights if the graph has
+        weights (they must be non-negative), else hop counts; ``inf`` where unreachable.
+        ``source`` is a vertex id (a node label for graphs from networkx). Returns
+        ``VertexValues`` named ``distance``.
+
+        >>> import numpy as np, eddy
+        >>> g = eddy.Graph.from_edges(np.array([0, 0, 1]), np.array([1, 2, 2]), weights=np.array([1.0, 5.0, 1.5]))
+        >>> g.sssp(0).to_dict()
+        {0: 0.0, 1: 1.0, 2: 2.5}
+        """
         return self._wrap(self._inner.sssp(self._source(source), parallelism=parallelism), "distance")
 
     def bfs(self, source, *, parallelism=None):
@@ -226,24 +255,28 @@ class VertexValues:
         return pd.DataFrame({"id": self._keys(), self.name: self.values}, copy=False)
 
 
-def pagerank(graph, **kwargs):
-    """``graph.pagerank(**kwargs)``."""
-    return graph.pagerank(**kwargs)
+def pagerank(graph, *, damping=0.85, iterations=None, tolerance=1e-9, max_iterations=1000, parallelism=None):
+    return graph.pagerank(damping=damping, iterations=iterations, tolerance=tolerance,
+                          max_iterations=max_iterations, parallelism=parallelism)
 
 
-def connected_components(graph, **kwargs):
-    """``graph.connected_components(**kwargs)``."""
-    return graph.connected_components(**kwargs)
+def connected_components(graph, *, parallelism=None):
+    return graph.connected_components(parallelism=parallelism)
 
 
-def sssp(graph, source, **kwargs):
-    """``graph.sssp(source, **kwargs)``."""
-    return graph.sssp(source, **kwargs)
+def sssp(graph, source, *, parallelism=None):
+    return graph.sssp(source, parallelism=parallelism)
 
 
-def bfs(graph, source, **kwargs):
-    """``graph.bfs(source, **kwargs)``."""
-    return graph.bfs(source, **kwargs)
+def bfs(graph, source, *, parallelism=None):
+    return graph.bfs(source, parallelism=parallelism)
+
+
+# The functions are the methods with the graph first: same documentation.
+for _function in (pagerank, connected_components, sssp, bfs):
+    _function.__doc__ = f"``{_function.__name__}(graph, ...)`` is ``graph.{_function.__name__}(...)``.\n\n" + \
+        " " * 8 + getattr(Graph, _function.__name__).__doc__
+del _function
 
 
 from . import generate, ml  # noqa: E402  (they import the names above)
