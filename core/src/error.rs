@@ -67,6 +67,15 @@ pub enum Error {
         /// Who or what cancelled it.
         reason: String,
     },
+    /// A connection to another process failed or was refused: cluster mode's data plane
+    /// could not reach, authenticate with, or keep talking to the process at `address`.
+    #[error("network error with {address}: {reason}")]
+    Network {
+        /// The remote address (`host:port`) or peer the error concerns.
+        address: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// A record batch could not be encoded or decoded for the wire.
     #[error("serialization failed: {0}")]
     Serialization(#[from] postcard::Error),

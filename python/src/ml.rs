@@ -159,6 +159,9 @@ pub(crate) fn als_fit(
     })
 }
 
+/// What `kneighbors` returns: distances and training row indices, queries × k.
+type Neighbors<'py> = (Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<i64>>);
+
 /// A fitted k-nearest-neighbours classifier (it holds the training rows).
 #[pyclass(module = "eddy._eddy", name = "KnnModel", frozen)]
 pub(crate) struct KnnModel(KNeighborsClassifierModel);
@@ -192,11 +195,7 @@ impl KnnModel {
     }
 
     /// `(distances, indices)` of the `k` nearest training rows of each row of `x`.
-    fn kneighbors<'py>(
-        &self,
-        py: Python<'py>,
-        x: PyReadonlyArray2<'py, f64>,
-    ) -> PyResult<(Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<i64>>)> {
+    fn kneighbors<'py>(&self, py: Python<'py>, x: PyReadonlyArray2<'py, f64>) -> PyResult<Neighbors<'py>> {
         let x = x.as_array();
         let (distances, indices) = interruptible(py, || self.0.kneighbors(x))?;
         let indices = indices.mapv(|i| i64::try_from(i).unwrap_or(i64::MAX));

@@ -2,8 +2,9 @@
 //!
 //! Entrypoint: [`LocalRuntime`], which runs a job on P worker threads of this process
 //! that exchange records through [`ChannelCommunicator`], the in-process implementation
-//! of [`eddy_core::Communicator`]. Cluster mode (JobManager and TaskManagers) arrives
-//! with its own issue and implements the same trait over the network.
+//! of [`eddy_core::Communicator`]. Cluster mode's data plane, [`net`], implements the
+//! same trait over TCP ([`NetCommunicator`] and its [`DataServer`]); its JobManager and
+//! TaskManagers arrive with their own issue.
 //!
 //! ```
 //! use eddy_runtime::LocalRuntime;
@@ -18,10 +19,12 @@
 pub mod channel;
 pub mod config;
 pub mod local;
+pub mod net;
 mod pool;
 pub mod supervise;
 
 pub use channel::{AbortHandle, CancelHandle, ChannelCommunicator};
 pub use config::RuntimeConfig;
-pub use local::{LocalRuntime, example};
+pub use local::{LocalRuntime, example, run_worker};
+pub use net::{ClusterSecret, DataServer, NetCommunicator, NetOptions};
 pub use supervise::supervised;

@@ -163,7 +163,7 @@ impl LocalRuntime {
                 let taken =
                     workers.get(index).and_then(|w| w.lock().unwrap_or_else(PoisonError::into_inner).take());
                 if let Some((communicator, _running)) = taken {
-                    let outcome = run_worker(communicator, self.listener.clone(), job);
+                    let outcome = run_worker(Box::new(communicator), self.listener.clone(), job);
                     *outcomes[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
                 }
             });
@@ -206,7 +206,7 @@ impl LocalRuntime {
                         .name(format!("eddy-worker-{index}"))
                         .spawn_scoped(scope, move || {
                             let _running = running;
-                            run_worker(communicator, listener, job)
+                            run_worker(Box::new(communicator), listener, job)
                         })
                         .map_err(|e| {
                             // Tell the workers already running not to wait for this one.
@@ -231,16 +231,34 @@ impl LocalRuntime {
     }
 }
 
-fn run_worker<R, F>(
-    communicator: ChannelCommunicator,
+/// Runs `job` as one worker on the calling thread, over any communicator, the way every
+/// executor does: a panic in `job` becomes [`Error::WorkerPanicked`], and the peers are
+/// told the outcome ([`Communicator::finish`] on success, [`Communicator::abort`] with
+/// the error's message on failure), so that none of them waits for this worker.
+///
+/// Used by [`LocalRuntime`] for each of its threads and by cluster mode (and its tests)
+/// with a [`crate::NetCommunicator`].
+///
+/// # Returns
+/// The job's result on this worker.
+///
+/// # Errors
+/// The job's error, [`Error::WorkerPanicked`], or a communicator error such as
+/// [`Error::PeerFailed`] when a peer failed.
+///
+/// # Example
+/// ```
+/// let n = eddy_runtime::run_worker(Box::new(eddy_core::Loopback), None, |w| w.generate(10, |i| i).count())?;
+/// assert_eq!(n, 10);
+/// # Ok::<(), eddy_core::Error>(())
+/// ```
+pub fn run_worker<R>(
+    communicator: Box<dyn Communicator>,
     listener: Option<Arc<dyn SuperstepListener>>,
-    job: &F,
-) -> Result<R>
-where
-    F: Fn(&Worker) -> Result<R>,
-{
+    job: impl FnOnce(&Worker) -> Result<R>,
+) -> Result<R> {
     let index = communicator.index();
-    let worker = Worker::new(Box::new(communicator), listener);
+    let worker = Worker::new(communicator, listener);
     let outcome = match catch_unwind(AssertUnwindSafe(|| job(&worker))) {
         Ok(result) => result,
         Err(payload) => {

@@ -9,4 +9,5 @@ mod iterations;
 mod layering;
 mod load;
 mod ml;
+mod net;
 mod operators;
