@@ -18,6 +18,7 @@
 
 pub mod channel;
 pub mod config;
+pub mod jobs;
 pub mod local;
 pub mod net;
 mod pool;
@@ -25,6 +26,7 @@ pub mod supervise;
 
 pub use channel::{AbortHandle, CancelHandle, ChannelCommunicator};
 pub use config::RuntimeConfig;
+pub use jobs::{JobRegistry, JobRequest};
 pub use local::{LocalRuntime, example, run_worker};
 pub use net::{ClusterSecret, DataServer, NetCommunicator, NetOptions};
 pub use supervise::supervised;
