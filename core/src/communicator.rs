@@ -123,6 +123,27 @@ pub trait Communicator: Send {
 
     /// Tells every peer that this worker finished its job normally.
     fn finish(&mut self);
+
+    /// True if this communicator runs [`Communicator::gather`] through a coordinator
+    /// (cluster mode's JobManager, which thereby drives the superstep barriers); false
+    /// (the default) makes [`crate::Worker::all_gather`] an ordinary exchange of typed
+    /// batches.
+    fn coordinates_gathers(&self) -> bool {
+        false
+    }
+
+    /// All-gather of one serialized value per worker: every worker receives every
+    /// worker's bytes, in worker order. Collective. Called by
+    /// [`crate::Worker::all_gather`] — hence by every aggregator all-reduce and superstep
+    /// barrier — when [`Communicator::coordinates_gathers`] is true. The default sends the
+    /// bytes to every peer with [`Communicator::exchange`].
+    ///
+    /// # Errors
+    /// As [`Communicator::exchange`].
+    fn gather(&mut self, value: Vec<u8>) -> Result<Vec<Vec<u8>>> {
+        let outgoing = (0..self.peers()).map(|_| Batch::Encoded(value.clone())).collect();
+        self.exchange(outgoing)?.into_iter().map(Batch::encode).collect()
+    }
 }
 
 /// The communicator of a job with a single worker: every exchange returns what it sent.

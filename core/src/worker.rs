@@ -81,11 +81,18 @@ impl Worker {
     }
 
     /// Every worker contributes one value; every worker receives all of them in worker order.
+    /// In cluster mode the JobManager gathers the values (this is how it coordinates the
+    /// superstep barriers and aggregator all-reduces); locally it is an exchange.
     ///
     /// # Errors
     /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
     /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn all_gather<T: Data + Clone>(&self, value: T) -> Result<Vec<T>> {
+        if self.communicator.borrow().coordinates_gathers() {
+            let bytes = postcard::to_stdvec(&value)?;
+            let gathered = self.communicator.borrow_mut().gather(bytes)?;
+            return gathered.iter().map(|b| Ok(postcard::from_bytes(b)?)).collect();
+        }
         let outgoing = (0..self.peers).map(|_| vec![value.clone()]).collect();
         let received = self.all_to_all(outgoing)?;
         received

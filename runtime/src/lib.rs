@@ -17,6 +17,7 @@
 //! ```
 
 pub mod channel;
+pub mod cluster;
 pub mod config;
 pub mod jobs;
 pub mod local;

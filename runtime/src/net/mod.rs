@@ -80,11 +80,11 @@ impl ClusterSecret {
 
     /// Compares `offered` with the secret in time independent of where they differ
     /// (lengths are not secret).
-    fn matches(&self, offered: &[u8]) -> bool {
+    pub(crate) fn matches(&self, offered: &[u8]) -> bool {
         bool::from(self.0.as_ref().ct_eq(offered))
     }
 
-    fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 }

@@ -1,0 +1,136 @@
+//! Cluster mode: a [`JobManager`] coordinating [`TaskManager`] processes.
+//!
+//! The same job that runs on the threads of a [`crate::LocalRuntime`] runs here on
+//! workers spread over TaskManager processes (each with a number of *slots*, one worker
+//! per slot), with the same results:
+//! - **control plane** — tonic gRPC, `proto/eddy.proto`: TaskManagers register and
+//!   heartbeat; the JobManager places a submitted job's workers on free slots, deploys it
+//!   (every TaskManager prepares the job once: decodes the parameters, loads the input),
+//!   starts it once all are prepared, gathers every worker's contribution at each
+//!   superstep barrier ([`eddy_core::Worker::all_gather`]: aggregator all-reduces,
+//!   convergence checks), forwards worker 0's superstep metrics to the submitting
+//!   client, and collects the results;
+//! - **data plane** — [`crate::net`]: TaskManagers exchange partition data directly,
+//!   never through the JobManager;
+//! - **jobs by name** — [`crate::jobs`]: every process is the same binary, so a job is a
+//!   registered name plus serialized parameters.
+//!
+//! A TaskManager that stops heartbeating for the heartbeat timeout is dropped and every
+//! job with a worker on it fails with an error naming it; the JobManager and the other
+//! TaskManagers carry on. Every call needs the cluster secret ([`ClusterSecret`]),
+//! compared in constant time.
+//!
+//! ```
+//! use eddy_runtime::cluster::{ClusterClient, JobManager, JobManagerConfig, TaskManager, TaskManagerConfig};
+//! use eddy_runtime::jobs::{JobRegistry, JobRequest, decode_results};
+//! use eddy_runtime::ClusterSecret;
+//!
+//! let secret = ClusterSecret::new("s3cret");
+//! let jobmanager = JobManager::start(JobManagerConfig::new("127.0.0.1:0".parse()?, secret.clone()))?;
+//! let mut registry = JobRegistry::new();
+//! registry.register("sum", |n: u64| {
+//!     Ok(move |w: &eddy_core::Worker| w.generate(n, |i| i).aggregate(0u64, |a, x| a + x, |a, b| a + b))
+//! });
+//! // Two TaskManagers with one slot each (in this process here; `eddy taskmanager` runs one per process).
+//! let config = TaskManagerConfig::new(jobmanager.local_addr().to_string(), "127.0.0.1:0".parse()?, 1, secret.clone());
+//! let taskmanagers = [TaskManager::start(config.clone(), registry.clone())?, TaskManager::start(config, registry)?];
+//! let client = ClusterClient::connect(&jobmanager.local_addr().to_string(), secret)?;
+//! let results = client.submit(&JobRequest::new("sum", &100u64)?, None, None)?;
+//! assert_eq!(decode_results::<u64>(results.results)?, vec![4950, 4950]);
+//! # drop(taskmanagers);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod client;
+mod http;
+mod jobmanager;
+mod taskmanager;
+mod worker;
+
+pub use client::{ClusterClient, JobOutcome};
+pub use jobmanager::{JobManager, JobManagerConfig};
+pub use taskmanager::{TaskManager, TaskManagerConfig};
+
+pub use crate::net::ClusterSecret;
+
+pub mod proto {
+    //! The generated gRPC types and stubs of `proto/eddy.proto`.
+    #![allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic, clippy::clone_on_ref_ptr)]
+    tonic::include_proto!("eddy.v1");
+}
+
+use tonic::metadata::MetadataValue;
+use tonic::service::Interceptor;
+use tonic::{Request, Status};
+
+/// The metadata entry that carries the cluster secret (binary: any bytes).
+const SECRET_KEY: &str = "x-eddy-secret-bin";
+
+/// A job failure reported by the cluster: the root cause's message, as the failing
+/// worker (or the JobManager, for a lost TaskManager) wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct JobFailed(pub String);
+
+/// Adds the secret to every outgoing call.
+#[derive(Clone)]
+struct AddSecret(MetadataValue<tonic::metadata::Binary>);
+
+impl AddSecret {
+    fn new(secret: &ClusterSecret) -> Self {
+        AddSecret(MetadataValue::from_bytes(secret.as_bytes()))
+    }
+}
+
+impl Interceptor for AddSecret {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
+        request.metadata_mut().insert_bin(SECRET_KEY, self.0.clone());
+        Ok(request)
+    }
+}
+
+/// Refuses every incoming call that does not carry the secret.
+#[derive(Clone)]
+struct CheckSecret(ClusterSecret);
+
+impl Interceptor for CheckSecret {
+    fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
+        let offered = request.metadata().get_bin(SECRET_KEY).and_then(|v| v.to_bytes().ok());
+        match offered {
+            Some(bytes) if self.0.matches(&bytes) => Ok(request),
+            Some(_) => {
+                tracing::warn!(remote = ?request.remote_addr(), "refused a call: wrong cluster secret");
+                Err(Status::unauthenticated("wrong cluster secret"))
+            }
+            None => {
+                tracing::warn!(remote = ?request.remote_addr(), "refused a call: no cluster secret");
+                Err(Status::unauthenticated("no cluster secret given"))
+            }
+        }
+    }
+}
+
+/// A gRPC failure talking to `address`, as an engine error.
+fn network_error(address: &str, status: &Status) -> eddy_core::Error {
+    let reason = match status.code() {
+        tonic::Code::Unauthenticated => format!("refused: {}", status.message()),
+        tonic::Code::Unavailable => format!("unreachable: {}", status.message()),
+        _ => status.message().to_string(),
+    };
+    eddy_core::Error::Network { address: address.to_string(), reason }
+}
+
+/// A tokio runtime for a cluster process or client.
+fn tokio_runtime(name: &str, threads: usize) -> eddy_core::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .thread_name(name)
+        .enable_all()
+        .build()
+        .map_err(|e| eddy_core::Error::Internal(format!("cannot start the {name} runtime: {e}")))
+}
+
+/// Encodes superstep metrics for the wire.
+fn encode_metrics(metrics: &eddy_core::SuperstepMetrics) -> Vec<u8> {
+    postcard::to_stdvec(metrics).unwrap_or_default()
+}
