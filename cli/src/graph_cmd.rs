@@ -1,31 +1,36 @@
-//! `eddy pagerank`, `eddy cc` and `eddy sssp`: load a graph, run one gelly algorithm on
-//! a [`LocalRuntime`], then write the per-vertex result and report.
+//! `eddy pagerank`, `eddy cc` and `eddy sssp`: run one gelly algorithm as a named job
+//! ([`crate::jobs::graph`]) on a [`LocalRuntime`], then write the per-vertex result and
+//! report.
 //!
-//! How a run goes: check the parameters and the output destination; open the input file
-//! (or generate the edges once, every worker then taking its share of the same
-//! `EdgeList`); in the job, every worker reads its share of the file and builds its part
-//! of the [`Graph`] (timed as *load*, together with opening or generating) and runs the
-//! algorithm (timed as *compute*) — worker 0's clock, which the collective exchanges of
-//! the build keep in step with the others; each worker returns its vertices' keys and
-//! values, and since partitions are contiguous key ranges, concatenating them in worker
-//! order lists every vertex sorted by id.
+//! How a run goes: check the parameters and the output destination; run the job, whose
+//! preparation opens the input file (or generates the edges once, every worker then
+//! taking its share of the same `EdgeList`) and whose workers each read their share of
+//! the file, build their part of the graph (timed as *load*, together with opening or
+//! generating) and run the algorithm (timed as *compute*) — worker 0's clock, which the
+//! collective exchanges of the build keep in step with the others; each worker returns
+//! its vertices' keys and values, and since partitions are contiguous key ranges,
+//! concatenating them in worker order lists every vertex sorted by id.
 //!
 //! **Note**: `LocalRuntime::execute` takes jobs that fail with `eddy_core::Error`; a
 //! gelly error raised inside the job (an unknown source, a bad weight) travels through it
 //! as `eddy_core::Error::Job` — the other workers are told and stop — and comes out with
 //! its own message, which is what the user sees.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Result;
-use eddy_core::{Data, Worker};
-use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
-use eddy_gelly::{Graph, IterationStats};
+use eddy_core::Worker;
+use eddy_gelly::algorithms::PageRank;
 use eddy_runtime::LocalRuntime;
 use serde_json::Value;
 
 use crate::args::{InputArgs, RunArgs};
-use crate::input::{Edges, Input, Source};
+use crate::input::Source;
+use crate::jobs::graph::{
+    ComponentsJob, GraphInput, GraphPart, PageRankJob, ShortestPathsJob, prepare_cc, prepare_pagerank,
+    prepare_sssp,
+};
+use crate::jobs::{self, Target};
 use crate::output::{self, Report, Top};
 use crate::progress::Progress;
 
@@ -59,26 +64,14 @@ impl Algorithm {
     }
 }
 
-/// One worker's share of the result, and its view of the run.
-struct Part<V, A> {
-    keys: Vec<u64>,
-    values: Vec<V>,
-    vertices: u64,
-    edges: u64,
-    edges_read: u64,
-    stats: IterationStats<A>,
-    build: Duration,
-    compute: Duration,
-}
-
 /// All workers' results joined: every vertex sorted by id, and worker 0's view.
 struct Joined<V, A> {
     keys: Vec<u64>,
     values: Vec<V>,
-    first: Part<V, A>,
+    first: GraphPart<V, A>,
 }
 
-fn join<V, A>(parts: Vec<Part<V, A>>) -> Result<Joined<V, A>> {
+fn join<V, A>(parts: Vec<GraphPart<V, A>>) -> Result<Joined<V, A>> {
     let mut parts = parts.into_iter();
     let Some(mut first) = parts.next() else { anyhow::bail!("internal error: the job ran on no worker") };
     let mut keys = std::mem::take(&mut first.keys);
@@ -91,51 +84,28 @@ fn join<V, A>(parts: Vec<Part<V, A>>) -> Result<Joined<V, A>> {
     Ok(Joined { keys, values, first })
 }
 
-/// Runs a job whose steps fail with `eddy_gelly::Error` on `runtime` and returns every
-/// worker's result in worker order (see the module note). An error reading the input
-/// file says so, as when the file is opened.
-fn execute<T: Send>(
-    runtime: &LocalRuntime,
-    job: impl Fn(&Worker) -> eddy_gelly::Result<T> + Sync,
-) -> Result<Vec<T>> {
-    runtime.execute(|worker| job(worker).map_err(eddy_core::Error::from)).map_err(|e| {
+/// Runs graph job `name` on `target` and joins the workers' parts (see the module
+/// note). An error reading the input file says so, as when the file is opened.
+fn execute<P, W, V, A>(
+    target: &Target,
+    name: &str,
+    params: P,
+    prepare: impl FnOnce(P) -> eddy_core::Result<W>,
+    progress: &Progress,
+    stage: &'static str,
+) -> Result<Joined<V, A>>
+where
+    P: serde::Serialize,
+    W: Fn(&Worker) -> eddy_core::Result<GraphPart<V, A>> + Sync,
+    GraphPart<V, A>: serde::de::DeserializeOwned + Send,
+{
+    let parts = jobs::run(target, name, params, prepare, || progress.stage(stage)).map_err(|e| {
         let reading = matches!(&e, eddy_core::Error::Job(inner)
             if matches!(inner.downcast_ref::<eddy_gelly::Error>(), Some(eddy_gelly::Error::Input(_))));
         let e = anyhow::Error::from(e);
         if reading { e.context("cannot read the input") } else { e }
-    })
-}
-
-/// The job's body after the graph is built: optionally symmetrise it, then time the
-/// algorithm and hand back this worker's keys and values.
-fn solve<'w, EV, V, A>(
-    graph: Graph<'w, u64, (), EV>,
-    undirected: bool,
-    started: Instant,
-    algorithm: impl FnOnce(
-        &Graph<'w, u64, (), EV>,
-    ) -> eddy_gelly::Result<(Graph<'w, u64, V, EV>, IterationStats<A>)>,
-) -> eddy_gelly::Result<Part<V, A>>
-where
-    EV: Data + Clone,
-    V: Clone,
-{
-    let edges_read = graph.number_of_edges()?;
-    let (graph, edges) = if undirected { (graph.undirected()?, 2 * edges_read) } else { (graph, edges_read) };
-    let build = started.elapsed();
-    let computing = Instant::now();
-    let (result, stats) = algorithm(&graph)?;
-    let compute = computing.elapsed();
-    Ok(Part {
-        keys: result.local_keys().to_vec(),
-        vertices: result.number_of_vertices(),
-        values: result.into_local_values(),
-        edges,
-        edges_read,
-        stats,
-        build,
-        compute,
-    })
+    })?;
+    join(parts)
 }
 
 /// Runs `algorithm` as the arguments say and prints its report.
@@ -162,56 +132,36 @@ pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Res
     };
     let progress = Progress::new(algorithm.name(), run.quiet, known_supersteps);
     progress.stage("loading");
-    let loaded = Input::load(&source, input.undirected)?;
     if let Some(listener) = progress.listener(matches!(algorithm, Algorithm::PageRank(_))) {
         runtime = runtime.with_listener(listener);
     }
-    progress.stage(match loaded.edges {
-        Edges::File(_) => "reading and building the graph",
-        Edges::InMemory(_) => "building the graph",
-    });
-    let input = &loaded;
-    let undirected = loaded.undirected;
+    let stage =
+        if source.is_read_per_worker() { "reading and building the graph" } else { "building the graph" };
+    let target = Target::Local(runtime);
+    let graph = GraphInput { source, undirected: input.undirected };
+    let name = algorithm.name();
     let report = match algorithm {
         Algorithm::PageRank(params) => {
-            let parts = execute(&runtime, |worker| {
-                let started = Instant::now();
-                let graph = input.graph(worker)?;
-                solve(graph, undirected, started, |g| pagerank(g, &params))
-            })?;
-            let joined = join(parts)?;
+            let job = PageRankJob { input: graph, params };
+            let joined = execute(&target, name, job, prepare_pagerank, &progress, stage)?;
             write_output(run, &joined)?;
             pagerank_report(&joined, &params)
         }
         Algorithm::Components => {
-            let parts = execute(&runtime, |worker| {
-                let started = Instant::now();
-                let graph = input.graph(worker)?;
-                solve(graph, undirected, started, connected_components)
-            })?;
-            let joined = join(parts)?;
+            let job = ComponentsJob { input: graph };
+            let joined = execute(&target, name, job, prepare_cc, &progress, stage)?;
             write_output(run, &joined)?;
             components_report(&joined)
         }
         Algorithm::ShortestPaths { source, unweighted } => {
-            let weighted = input.weighted() && !unweighted;
-            let parts = execute(&runtime, |worker| {
-                let started = Instant::now();
-                if weighted {
-                    let graph = input.weighted_graph(worker)?;
-                    solve(graph, undirected, started, |g| sssp(g, &source))
-                } else {
-                    let graph = input.graph(worker)?;
-                    solve(graph, undirected, started, |g| bfs(g, &source))
-                }
-            })?;
-            let joined = join(parts)?;
+            let job = ShortestPathsJob { input: graph, source, unweighted };
+            let joined = execute(&target, name, job, prepare_sssp, &progress, stage)?;
             write_output(run, &joined)?;
-            paths_report(&joined, source, weighted)
+            paths_report(&joined, source)
         }
     };
     drop(progress);
-    let report = finish(report, &algorithm, &loaded, run, runtime.parallelism());
+    let report = finish(report, &algorithm, run, target.parallelism());
     print(run, &report)
 }
 
@@ -224,12 +174,12 @@ fn write_output<V: std::fmt::Display, A>(run: &RunArgs, joined: &Joined<V, A>) -
 
 /// The algorithm-specific part of a report.
 struct Partial {
+    input: String,
     vertices: u64,
     edges: u64,
-    edges_read: u64,
     supersteps: u32,
     converged: bool,
-    build: Duration,
+    load: Duration,
     compute: Duration,
     details: Vec<(&'static str, Value)>,
     top: Top,
@@ -239,12 +189,12 @@ impl Partial {
     fn new<V, A>(joined: &Joined<V, A>, details: Vec<(&'static str, Value)>, top: Top) -> Self {
         let first = &joined.first;
         Partial {
+            input: first.input.clone(),
             vertices: first.vertices,
             edges: first.edges,
-            edges_read: first.edges_read,
-            supersteps: first.stats.supersteps,
-            converged: first.stats.converged,
-            build: first.build,
+            supersteps: first.supersteps,
+            converged: first.converged,
+            load: first.read + first.build,
             compute: first.compute,
             details,
             top,
@@ -252,21 +202,15 @@ impl Partial {
     }
 }
 
-fn finish(
-    partial: Partial,
-    algorithm: &Algorithm,
-    input: &Input,
-    run: &RunArgs,
-    parallelism: usize,
-) -> Report {
+fn finish(partial: Partial, algorithm: &Algorithm, run: &RunArgs, parallelism: usize) -> Report {
     Report {
         algorithm: algorithm.name(),
-        input: input.description(partial.edges_read),
+        input: partial.input,
         vertices: partial.vertices,
         edges: partial.edges,
         supersteps: partial.supersteps,
         converged: partial.converged,
-        load: input.read_time + partial.build,
+        load: partial.load,
         compute: partial.compute,
         parallelism,
         output: run.output.clone(),
@@ -285,7 +229,7 @@ fn pagerank_report(joined: &Joined<f64, f64>, params: &PageRank) -> Partial {
             details.push(("max_iterations", params.max_iterations.into()));
         }
     }
-    details.push(("last_delta", joined.first.stats.aggregate.into()));
+    details.push(("last_delta", joined.first.aggregate.into()));
     let rows = top.iter().map(|&i| (joined.keys[i], joined.values[i].into())).collect();
     Partial::new(joined, details, Top { title: "highest ranks", columns: ["vertex", "rank"], rows })
 }
@@ -312,7 +256,8 @@ fn components_report(joined: &Joined<u64, ()>) -> Partial {
     )
 }
 
-fn paths_report(joined: &Joined<f64, ()>, source: u64, weighted: bool) -> Partial {
+fn paths_report(joined: &Joined<f64, ()>, source: u64) -> Partial {
+    let weighted = joined.first.weighted;
     let finite = |d: &f64| d.is_finite();
     let top = output::top_k(&joined.keys, &joined.values, TOP, finite, f64::total_cmp);
     let reachable = joined.values.iter().filter(|d| d.is_finite()).count();

@@ -22,13 +22,14 @@ use eddy_gelly::Graph;
 
 use crate::args::InputArgs;
 
-/// Where the edges come from.
-#[derive(Debug, Clone)]
+/// Where the edges come from; serialized as a path, a canonical generator spec or the
+/// built-in name, so that another process loads the same edges.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Source {
     /// An edge-list file.
     File(PathBuf),
     /// A generator spec, parsed and validated.
-    Generated(GeneratorSpec),
+    Generated(#[serde(with = "crate::jobs::text")] GeneratorSpec),
     /// Zachary's karate club, bundled with eddy-datasets.
     KarateClub,
 }
@@ -44,6 +45,12 @@ impl Source {
             (None, Some(spec)) => Source::Generated(spec.parse()?),
             (None, None) => Source::KarateClub,
         })
+    }
+
+    /// Whether the workers will read the edges from a file themselves (a regular file),
+    /// rather than take them from memory (generated, built in, or a pipe read once).
+    pub(crate) fn is_read_per_worker(&self) -> bool {
+        matches!(self, Source::File(path) if std::fs::metadata(path).is_ok_and(|m| m.is_file()))
     }
 }
 

@@ -12,8 +12,9 @@
 //! every flag.
 //!
 //! Modules: [`args`] (the clap types), [`graph_cmd`] (the graph algorithm subcommands),
-//! [`generate_cmd`], [`ml_cmd`] (the ML subcommands), [`input`], [`output`] (files and
-//! reports), [`progress`] (the progress line).
+//! [`generate_cmd`], [`ml_cmd`] (the ML subcommands), [`jobs`] (every algorithm as a named
+//! job with serializable parameters and results, and where it runs), [`input`],
+//! [`output`] (files and reports), [`progress`] (the progress line).
 //!
 //! **Note**: errors are printed as one line, `error: ` and the chain of causes joined by
 //! `: `, with exit code 1; usage errors are clap's (exit code 2). An output file appears
@@ -23,6 +24,7 @@ mod args;
 mod generate_cmd;
 mod graph_cmd;
 mod input;
+mod jobs;
 mod ml_cmd;
 mod output;
 mod progress;

@@ -1,19 +1,19 @@
-//! `eddy kmeans`, `eddy logreg`, `eddy linreg` and `eddy als`: load a table (a CSV file,
-//! generated data or the built-in iris set), train an eddy-ml model as an SPMD job on a
-//! [`LocalRuntime`], then write the outputs and report.
+//! `eddy kmeans`, `eddy logreg`, `eddy linreg` and `eddy als`: train an eddy-ml model as
+//! a named job ([`crate::jobs`]) on a [`LocalRuntime`], then write the outputs and report.
 //!
-//! How a run goes: check the parameters and the output destinations; load the data on
-//! this thread (timed as *load*, with splitting); in the job, every worker takes its
-//! contiguous share of the rows ([`eddy_ml::RowPartition`]) and calls the trainer's
-//! `fit_partition`, which all-reduces per-block partial results in block order, so every
-//! worker ends with the same model, bit for bit the same for every parallelism (timed as
-//! *compute*, on this thread's clock); the progress line follows the iteration's
-//! aggregates. Then every output is staged to a temporary file and only when all are
-//! written are they renamed into place, so a failing run leaves none of them.
+//! How a run goes: check the parameters and the output destinations; run the job, whose
+//! preparation loads the data (a CSV file, generated data or the built-in iris set;
+//! timed as *load*, with splitting) and whose workers each take their contiguous share
+//! of the rows ([`eddy_ml::RowPartition`]) and call the trainer's `fit_partition`, which
+//! all-reduces per-block partial results in block order, so every worker ends with the
+//! same model, bit for bit the same for every parallelism (timed as *compute*, on worker
+//! 0's clock); the progress line follows the iteration's aggregates. Then every output is
+//! staged to a temporary file and only when all are written are they renamed into place,
+//! so a failing run leaves none of them.
 //!
-//! This module holds what the trainers share: [`TableSource`] and [`load_table`], the job
-//! runner [`execute`], and the [`Report`]. One module per family: [`kmeans`],
-//! [`supervised`] (logistic and linear regression), [`als`].
+//! This module holds what the trainers share: [`TableSource`] and [`load_table`], the
+//! runtime with its progress listener, and the [`Report`]. One module per family:
+//! [`kmeans`], [`supervised`] (logistic and linear regression), [`als`].
 //!
 //! **Note**: `LocalRuntime::execute` takes jobs that fail with `eddy_core::Error`; an
 //! eddy-ml error raised inside the job (k larger than the number of points, a single
@@ -26,10 +26,9 @@ mod supervised;
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use eddy_core::Worker;
 use eddy_datasets::features::{self, CsvOptions, LabelColumn, Table};
 use eddy_datasets::ml_generators::FeatureSpec;
 use eddy_runtime::LocalRuntime;
@@ -43,18 +42,20 @@ use crate::args::MlRunArgs;
 use crate::output;
 use crate::progress::{Line, Progress, significant};
 
-/// Where a feature table comes from.
-#[derive(Debug, Clone)]
+/// Where a feature table comes from; serialized as a path and label column, a canonical
+/// generator spec or the built-in name, so that another process loads the same table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum TableSource {
     /// A CSV file, with the label column if one is wanted.
     File {
         /// The file.
         path: PathBuf,
         /// The column left out of the features as the label.
+        #[serde(with = "label_column")]
         label: Option<LabelColumn>,
     },
     /// A generator spec, parsed and validated.
-    Generated(FeatureSpec),
+    Generated(#[serde(with = "crate::jobs::text")] FeatureSpec),
     /// Fisher's iris, bundled with eddy-datasets (species as the label).
     Iris,
 }
@@ -79,6 +80,39 @@ impl TableSource {
             (None, Some(spec)) => TableSource::Generated(spec.parse()?),
             (None, None) => fallback,
         })
+    }
+}
+
+/// Serde for an optional [`LabelColumn`], as a name or an index (not as text, where a
+/// name of digits would read back as an index).
+mod label_column {
+    use eddy_datasets::features::LabelColumn;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    enum Column {
+        Name(String),
+        Index(usize),
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        label: &Option<LabelColumn>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let column = label.as_ref().map(|label| match label {
+            LabelColumn::Name(name) => Column::Name(name.clone()),
+            LabelColumn::Index(index) => Column::Index(*index),
+        });
+        column.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<LabelColumn>, D::Error> {
+        Ok(Option::<Column>::deserialize(deserializer)?.map(|column| match column {
+            Column::Name(name) => LabelColumn::Name(name),
+            Column::Index(index) => LabelColumn::Index(index),
+        }))
     }
 }
 
@@ -173,20 +207,6 @@ pub(crate) fn runtime(run: &MlRunArgs, progress: &Progress, line: Line) -> Resul
         Some(listener) => runtime.with_listener(listener),
         None => runtime,
     })
-}
-
-/// Runs an eddy-ml job on `runtime` and returns every worker's result in worker order,
-/// with the time it took.
-///
-/// # Errors
-/// The job's first error, with the eddy-ml message (see the module note).
-pub(crate) fn execute<T: Send>(
-    runtime: &LocalRuntime,
-    job: impl Fn(&Worker) -> eddy_ml::Result<T> + Sync,
-) -> Result<(Vec<T>, Duration)> {
-    let started = Instant::now();
-    let results = runtime.execute(|worker| job(worker).map_err(eddy_core::Error::from))?;
-    Ok((results, started.elapsed()))
 }
 
 /// Worker 0's result: the model every worker holds.

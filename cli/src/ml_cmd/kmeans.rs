@@ -10,14 +10,15 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use eddy_datasets::features::{self, CsvOptions};
-use eddy_ml::RowPartition;
-use eddy_ml::kmeans::{self, Init, KMeans};
+use eddy_ml::kmeans::Init;
 use eddy_ml::metrics::adjusted_rand_index;
 use ndarray::Array2;
 use serde_json::Value;
 
-use super::{Report, TableSource, check_destinations, execute, first, load_table, runtime, table};
+use super::{Report, TableSource, check_destinations, first, runtime, table};
 use crate::args::KmeansArgs;
+use crate::jobs::kmeans::{KMeansJob, KMeansPart, prepare_kmeans};
+use crate::jobs::{self, Target};
 use crate::output::Staged;
 use crate::progress::{Line, Progress};
 
@@ -42,40 +43,27 @@ pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
     )?;
     check_destinations(&[("--output", args.output.as_ref()), ("--assignments", args.assignments.as_ref())])?;
     let (k, init) = initialisation(args)?;
-    let params = KMeans::new(k)
-        .init(init)
-        .max_iterations(args.iterations)
-        .tolerance(args.tolerance)
-        .seed(args.seed)
-        .n_init(args.n_init);
+    let init_description = describe_init(&args.init, &init);
+    let job = KMeansJob {
+        source,
+        k,
+        init,
+        init_flag: args.init.clone(),
+        max_iterations: args.iterations,
+        tolerance: args.tolerance,
+        seed: args.seed,
+        n_init: args.n_init,
+    };
 
     let progress = Progress::new("kmeans", args.run.quiet, None);
     progress.stage("loading");
-    let started = std::time::Instant::now();
-    let loaded = load_table(&source)?;
-    let load = started.elapsed();
-    let x = loaded.table.features.view();
-    if let Init::Centroids(c) = &params.init
-        && c.ncols() != x.ncols()
-    {
-        bail!(
-            "--init {}: the centroids have {} columns, the data has {} features",
-            args.init,
-            c.ncols(),
-            x.ncols()
-        );
-    }
-    params.validate(x.nrows(), x.ncols())?;
-
-    let runtime = runtime(&args.run, &progress, Line::KMEANS)?;
-    progress.stage("clustering");
-    let (fits, compute) = execute(&runtime, |worker| {
-        let part = RowPartition::new(worker, x, None)?;
-        kmeans::fit_partition(worker, &part, &params)
-    })?;
+    let target = Target::Local(runtime(&args.run, &progress, Line::KMEANS)?);
+    let parts = jobs::run(&target, "kmeans", job, prepare_kmeans, || progress.stage("clustering"))?;
     // Workers hold contiguous row ranges in worker order: their labels are in row order.
-    let labels: Vec<u32> = fits.iter().flat_map(|f| f.labels.iter().copied()).collect();
-    let model = first(fits)?.model;
+    let labels: Vec<u32> = parts.iter().flat_map(|p| p.labels.iter().copied()).collect();
+    let truth: Option<Vec<f64>> =
+        parts.iter().map(|p| p.truth.as_deref()).collect::<Option<Vec<&[f64]>>>().map(|t| t.concat());
+    let KMeansPart { model, table: data, load, compute, .. } = first(parts)?;
 
     let staged = [
         args.output.as_deref().map(|path| Staged::write(path, |out| write_centroids(out, &model.centroids))),
@@ -88,7 +76,7 @@ pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
 
     let mut sizes = vec![0u64; model.centroids.nrows()];
     labels.iter().for_each(|&l| sizes[l as usize] += 1);
-    let ari = match &loaded.table.labels {
+    let ari = match &truth {
         Some(truth) => {
             let predicted: Vec<f64> = labels.iter().map(|&l| f64::from(l)).collect();
             Value::from(adjusted_rand_index(truth, &predicted)?)
@@ -96,21 +84,21 @@ pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
         None => Value::Null,
     };
     let centroids: Vec<Vec<f64>> = model.centroids.outer_iter().map(|c| c.to_vec()).collect();
-    let mut report = Report::new("kmeans", loaded.description);
+    let mut report = Report::new("kmeans", data.description);
     report
         .field("k", model.centroids.nrows())
-        .field("init", describe_init(&args.init, &params.init))
+        .field("init", init_description)
         .json_field("seed", args.seed)
         .json_field("n_init", args.n_init)
         .json_field("tolerance", args.tolerance)
         .json_field("max_iterations", args.iterations)
-        .json_field("rows", x.nrows())
-        .json_field("features", x.ncols())
+        .json_field("rows", data.rows)
+        .json_field("features", data.features)
         .field("iterations", model.iterations)
         .field("converged", model.converged)
         .field("inertia", model.inertia)
         .field("cluster_sizes", sizes)
-        .json_field("label", loaded.table.label_name.clone());
+        .json_field("label", data.label_name.clone());
     if !ari.is_null() {
         report.field("adjusted_rand_index", ari);
     } else {
@@ -122,13 +110,13 @@ pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
             .enumerate()
             .map(|(j, c)| (j.to_string(), c.iter().map(|&v| v.into()).collect()))
             .collect();
-        let columns: Vec<&str> = loaded.table.columns.iter().map(String::as_str).collect();
+        let columns: Vec<&str> = data.columns.iter().map(String::as_str).collect();
         report.section(format!("centroids:\n{}", table(&columns, &rows)));
     }
     report.json_field("centroids", centroids).finish(
         load,
         compute,
-        runtime.parallelism(),
+        target.parallelism(),
         &[("output", args.output.as_ref()), ("assignments", args.assignments.as_ref())],
     );
     report.print(args.run.json)

@@ -13,44 +13,28 @@
 //! the set scored holds one class only.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
-use eddy_datasets::features::Table;
+use anyhow::{Context, Result};
 use eddy_datasets::ml_generators::FeatureSpec;
-use eddy_ml::linear::{self, LinearModel, LinearRegression, LinearSolver};
-use eddy_ml::logistic::{self, LogisticModel, LogisticRegression};
-use eddy_ml::metrics::{self, Average};
+use eddy_ml::linear::{LinearModel, LinearSolver};
+use eddy_ml::logistic::LogisticModel;
 use eddy_ml::optim::Solver;
-use eddy_ml::preprocessing::{
-    StandardScaler, StandardScalerModel, select_rows, stratified_split, train_test_split,
-};
-use eddy_ml::{Estimator, Model, PipelineModel, RowPartition, Transformer};
-use ndarray::{Array1, Array2};
+use eddy_ml::preprocessing::StandardScalerModel;
+use eddy_ml::{Model, PipelineModel};
 use serde_json::{Map, Value};
 
-use super::{
-    Report, TableSource, check_destinations, default_label, describe, execute, first, load_table, runtime,
-    table,
-};
+use super::{Report, TableSource, check_destinations, default_label, first, runtime, table};
 use crate::args::{LinregArgs, LinregSolver, LogregArgs, LogregSolver, MlRunArgs, SupervisedInputArgs};
+use crate::jobs::supervised::{
+    CLASSIFICATION_METRICS, LinregJob, LinregParams, LogregJob, LogregParams, REGRESSION_METRICS,
+    SplitSummary, SupervisedData, SupervisedPart, prepare_linreg, prepare_logreg,
+};
+use crate::jobs::{self, Target};
 use crate::progress::{Line, Progress};
 
 /// linreg's data without `--train` and `--generate`.
 const DEFAULT_REGRESSION: FeatureSpec = FeatureSpec::Regression { n: 1000, d: 5, noise: 1.0, seed: 42 };
-
-/// One set of rows: features and labels (class ids or targets).
-struct Set {
-    x: Array2<f64>,
-    y: Array1<f64>,
-}
-
-/// The training and test sets, and what they are.
-struct Split {
-    train: Set,
-    test: Set,
-    description: String,
-}
 
 /// What the report and `--output` need of a fitted model.
 trait Fitted: Model {
@@ -95,33 +79,19 @@ pub(crate) fn run_logreg(args: &LogregArgs) -> Result<()> {
         LogregSolver::Lbfgs => Solver::Lbfgs,
         LogregSolver::Gd => Solver::GradientDescent { learning_rate: args.learning_rate },
     };
-    let params = LogisticRegression::new()
-        .c(args.c)
-        .solver(solver)
-        .max_iterations(args.max_iterations)
-        .tolerance(args.tolerance);
-    params.validate()?;
-    let trained =
-        train(&args.data, &args.run, args.output.as_ref(), TableSource::Iris, true, |worker, part| {
-            logistic::fit_partition(worker, part, &params)
-        })?;
+    let params =
+        LogregParams { c: args.c, solver, max_iterations: args.max_iterations, tolerance: args.tolerance };
+    params.estimator().validate()?;
+    let data = supervised_data(&args.data, args.output.as_ref(), TableSource::Iris)?;
+    let job = LogregJob { data, params };
+    let trained = train(&args.run, "logreg", job, prepare_logreg)?;
     let (model, split) = (&trained.model, &trained.split);
     let mut report = Report::new("logreg", split.description.clone());
-    report.json_field("train_rows", split.train.y.len()).json_field("test_rows", split.test.y.len());
-    report.json_field("features", split.train.x.ncols()).field("classes", model.classes.len());
+    report.json_field("train_rows", split.train_rows).json_field("test_rows", split.test_rows);
+    report.json_field("features", split.features).field("classes", model.classes.len());
     report.field("standardized", !args.data.no_standardize);
     report.field("solver", format!("{:?}", args.solver).to_lowercase()).field("c", args.c);
-    let scores = [
-        classification_scores(model, &trained.train_x, &split.train.y)?,
-        classification_scores(model, &trained.test_x, &split.test.y)?,
-    ];
-    trained.finish(
-        report,
-        &["accuracy", "precision", "recall", "f1", "roc_auc"],
-        scores,
-        &args.run,
-        args.output.as_ref(),
-    )
+    trained.finish(report, &CLASSIFICATION_METRICS, &args.run, args.output.as_ref())
 }
 
 /// Trains and reports linear regression.
@@ -141,53 +111,48 @@ pub(crate) fn run_linreg(args: &LinregArgs) -> Result<()> {
             learning_rate: args.learning_rate.unwrap_or(0.01),
         },
     };
-    let params = LinearRegression::new()
-        .alpha(args.alpha)
-        .solver(solver)
-        .max_iterations(args.max_iterations)
-        .tolerance(args.tolerance)
-        .seed(args.data.seed);
-    params.validate()?;
+    let params = LinregParams {
+        alpha: args.alpha,
+        solver,
+        max_iterations: args.max_iterations,
+        tolerance: args.tolerance,
+        seed: args.data.seed,
+    };
+    params.estimator().validate()?;
     let fallback = TableSource::Generated(DEFAULT_REGRESSION);
-    let trained = train(&args.data, &args.run, args.output.as_ref(), fallback, false, |worker, part| {
-        linear::fit_partition(worker, part, &params)
-    })?;
-    let (model, split) = (&trained.model, &trained.split);
+    let data = supervised_data(&args.data, args.output.as_ref(), fallback)?;
+    let job = LinregJob { data, params };
+    let trained = train(&args.run, "linreg", job, prepare_linreg)?;
+    let split = &trained.split;
     let mut report = Report::new("linreg", split.description.clone());
-    report.json_field("train_rows", split.train.y.len()).json_field("test_rows", split.test.y.len());
-    report.json_field("features", split.train.x.ncols());
+    report.json_field("train_rows", split.train_rows).json_field("test_rows", split.test_rows);
+    report.json_field("features", split.features);
     report.field("standardized", !args.data.no_standardize);
     report.field("solver", format!("{:?}", args.solver).to_lowercase()).field("alpha", args.alpha);
-    let scores = [
-        regression_scores(model, &trained.train_x, &split.train.y)?,
-        regression_scores(model, &trained.test_x, &split.test.y)?,
-    ];
-    trained.finish(report, &["rmse", "r2"], scores, &args.run, args.output.as_ref())
+    trained.finish(report, &REGRESSION_METRICS, &args.run, args.output.as_ref())
 }
 
-/// A trained model with its data, ready to be scored, saved and reported.
+/// A trained model with its scores, ready to be saved and reported.
 struct Trained<M> {
     model: M,
-    split: Split,
-    /// The features the model sees (standardised or not).
-    train_x: Array2<f64>,
-    test_x: Array2<f64>,
+    split: SplitSummary,
+    scores: [Vec<Option<f64>>; 2],
     scaler: Option<StandardScalerModel>,
     load: Duration,
     compute: Duration,
     parallelism: usize,
 }
 
-/// Loads and splits the data, standardises it unless asked not to, and fits the model
-/// with `fit` as an SPMD job (the progress line following the optimiser).
-fn train<M: Fitted + Send>(
+/// The data a supervised command's arguments name (a file without `--label` gets
+/// [`default_label`]), after checking the output destination.
+///
+/// # Errors
+/// A malformed spec or label column; an output that cannot be written.
+fn supervised_data(
     data: &SupervisedInputArgs,
-    run: &MlRunArgs,
     output: Option<&PathBuf>,
     fallback: TableSource,
-    stratify: bool,
-    fit: impl Fn(&eddy_core::Worker, &RowPartition<'_>) -> eddy_ml::Result<M> + Sync,
-) -> Result<Trained<M>> {
+) -> Result<SupervisedData> {
     let mut source = TableSource::from_args(
         data.train.as_deref(),
         data.label.as_deref(),
@@ -198,34 +163,36 @@ fn train<M: Fitted + Send>(
         *label = Some(default_label(path));
     }
     check_destinations(&[("--output", output)])?;
-    let name = if stratify { "logreg" } else { "linreg" };
+    Ok(SupervisedData {
+        source,
+        test: data.test.clone(),
+        test_fraction: data.test_fraction,
+        seed: data.seed,
+        standardize: !data.no_standardize,
+    })
+}
+
+/// Runs supervised job `name` (the progress line following the optimiser) and takes
+/// worker 0's part.
+fn train<P, W, M>(
+    run: &MlRunArgs,
+    name: &'static str,
+    job: P,
+    prepare: impl FnOnce(P) -> eddy_core::Result<W>,
+) -> Result<Trained<M>>
+where
+    P: serde::Serialize,
+    W: Fn(&eddy_core::Worker) -> eddy_core::Result<SupervisedPart<M>> + Sync,
+    SupervisedPart<M>: serde::de::DeserializeOwned + Send,
+{
     let progress = Progress::new(name, run.quiet, None);
     progress.stage("loading");
-    let started = Instant::now();
-    let split = load_split(&source, data, stratify)?;
-    let load = started.elapsed();
-
-    let runtime = runtime(run, &progress, Line::OPTIMISER)?;
-    progress.stage("training");
-    let started = Instant::now();
-    let (scaler, train_x, test_x) = if data.no_standardize {
-        (None, split.train.x.clone(), split.test.x.clone())
-    } else {
-        let scaler =
-            StandardScaler::new().parallelism(runtime.parallelism()).fit(split.train.x.view(), None)?;
-        let (train_x, test_x) =
-            (scaler.transform(split.train.x.view())?, scaler.transform(split.test.x.view())?);
-        (Some(scaler), train_x, test_x)
-    };
-    let (x, y) = (train_x.view(), split.train.y.view());
-    let (models, _) = execute(&runtime, |worker| {
-        let part = RowPartition::new(worker, x, Some(y))?;
-        fit(worker, &part)
-    })?;
-    let model = first(models)?;
-    let compute = started.elapsed();
+    let target = Target::Local(runtime(run, &progress, Line::OPTIMISER)?);
+    let parts = jobs::run(&target, name, job, prepare, || progress.stage("training"))?;
+    let SupervisedPart { model, scores, split, scaler, load, compute } = first(parts)?;
+    let scores = scores.context("internal error: worker 0 returned no scores")?;
     drop(progress);
-    Ok(Trained { model, split, train_x, test_x, scaler, load, compute, parallelism: runtime.parallelism() })
+    Ok(Trained { model, split, scores, scaler, load, compute, parallelism: target.parallelism() })
 }
 
 impl<M: Fitted> Trained<M> {
@@ -235,10 +202,13 @@ impl<M: Fitted> Trained<M> {
         &self,
         mut report: Report,
         metrics: &[&str],
-        scores: [Vec<Value>; 2],
         run: &MlRunArgs,
         output: Option<&PathBuf>,
     ) -> Result<()> {
+        let scores = self
+            .scores
+            .clone()
+            .map(|set| set.into_iter().map(|v| v.map_or(Value::Null, Value::from)).collect::<Vec<_>>());
         if let Some(path) = output {
             self.model.save(self.scaler.as_ref(), path).context("cannot save the model")?;
         }
@@ -259,88 +229,4 @@ impl<M: Fitted> Trained<M> {
         report.finish(self.load, self.compute, self.parallelism, &[("output", output)]);
         report.print(run.json)
     }
-}
-
-/// The training and test sets: two files, or one table split at random.
-fn load_split(source: &TableSource, data: &SupervisedInputArgs, stratify: bool) -> Result<Split> {
-    let loaded = load_table(source)?;
-    let train = labelled(loaded.table)?;
-    if let Some(path) = &data.test {
-        let test_source = TableSource::File { path: path.clone(), label: label_of(source) };
-        let test_loaded = load_table(&test_source)?;
-        let test = labelled(test_loaded.table)?;
-        if test.x.ncols() != train.x.ncols() {
-            bail!(
-                "the test file {} has {} features, the training file {}",
-                path.display(),
-                test.x.ncols(),
-                train.x.ncols()
-            );
-        }
-        let description = format!("{}; test {}", loaded.description, test_loaded.description);
-        return Ok(Split { train, test, description });
-    }
-    let (train_rows, test_rows) = if stratify {
-        stratified_split(&train.y, data.test_fraction, data.seed)?
-    } else {
-        train_test_split(train.y.len(), data.test_fraction, data.seed)?
-    };
-    let pick = |rows: &[usize]| -> Result<Set> {
-        Ok(Set { x: select_rows(train.x.view(), rows)?, y: select_rows(train.y.view(), rows)? })
-    };
-    let kind = if stratify { "stratified " } else { "" };
-    let description = format!(
-        "{}, {kind}split {} train / {} test (seed {})",
-        loaded.description,
-        train_rows.len(),
-        test_rows.len(),
-        data.seed
-    );
-    Ok(Split { train: pick(&train_rows)?, test: pick(&test_rows)?, description })
-}
-
-/// The label column of a file source, for reading the test file the same way.
-fn label_of(source: &TableSource) -> Option<eddy_datasets::features::LabelColumn> {
-    match source {
-        TableSource::File { label, .. } => label.clone(),
-        _ => None,
-    }
-}
-
-/// The features and labels of a table that has labels.
-fn labelled(table: Table) -> Result<Set> {
-    let description = describe("the data", &table);
-    match table.labels {
-        Some(y) => Ok(Set { x: table.features, y }),
-        None => bail!("{description} has no label column"),
-    }
-}
-
-/// Accuracy, macro precision / recall / F1, and ROC AUC (two classes; null otherwise or
-/// with one class present).
-fn classification_scores(model: &LogisticModel, x: &Array2<f64>, y: &Array1<f64>) -> Result<Vec<Value>> {
-    let predicted = model.predict(x.view())?;
-    let prf = metrics::precision_recall_f1(y, &predicted, Average::Macro)?;
-    let auc = match model.classes.as_slice() {
-        [_, positive] => {
-            let truth: Vec<f64> = y.iter().map(|&v| f64::from(u8::from(v == *positive))).collect();
-            let scores = model.predict_proba(x.view())?.column(1).to_owned();
-            metrics::roc_auc(&truth, &scores).map_or(Value::Null, Value::from)
-        }
-        _ => Value::Null,
-    };
-    Ok(vec![
-        metrics::accuracy(y, &predicted)?.into(),
-        prf.precision.into(),
-        prf.recall.into(),
-        prf.f1.into(),
-        auc,
-    ])
-}
-
-/// RMSE and R² (null when undefined, e.g. a single test row).
-fn regression_scores(model: &LinearModel, x: &Array2<f64>, y: &Array1<f64>) -> Result<Vec<Value>> {
-    let predicted = model.predict(x.view())?;
-    let r2 = metrics::r2(y, &predicted).map_or(Value::Null, Value::from);
-    Ok(vec![metrics::rmse(y, &predicted)?.into(), r2])
 }

@@ -1,0 +1,134 @@
+//! The CLI's algorithms as named jobs: what cluster mode runs on TaskManager processes,
+//! and what the commands run locally.
+//!
+//! Every algorithm command (`pagerank`, `cc`, `sssp`, `kmeans`, `logreg`, `linreg`,
+//! `als`) is a job with serializable parameters — the input's *source* (a file path, a
+//! generator spec or the built-in data set, never loaded data), the flags and the
+//! algorithm's parameters — and a `prepare_<job>` function that runs once per process:
+//! it loads or generates the input there and returns the per-worker body, whose result
+//! (one serializable *part* per worker: keys and values, the model, stats, timings) the
+//! command joins and reports. [`registry`] registers them all by name, so a process of
+//! this binary can run a job it receives as a [`JobRequest`](eddy_runtime::jobs::JobRequest).
+//!
+//! A command runs its job through [`run`] on a [`Target`]: locally, `prepare` is called
+//! directly and its body runs on a [`LocalRuntime`] — nothing is serialized, so a local
+//! run costs what it did before jobs had names.
+//!
+//! Families: [`graph`] (pagerank, cc, sssp), [`kmeans`], [`supervised`] (logreg, linreg),
+//! [`als`].
+//!
+//! **Note**: `prepare` runs in every process of a cluster job, so whatever it derives —
+//! a seeded train/test split, a standardisation — must come out the same everywhere;
+//! each one here is deterministic and independent of the parallelism.
+
+pub(crate) mod als;
+pub(crate) mod graph;
+pub(crate) mod kmeans;
+pub(crate) mod supervised;
+
+use eddy_core::Worker;
+use eddy_runtime::LocalRuntime;
+use eddy_runtime::jobs::JobRegistry;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Where a job runs.
+#[derive(Debug)]
+pub(crate) enum Target {
+    /// On this process's cores; the runtime carries the progress listener, if any.
+    Local(LocalRuntime),
+}
+
+impl Target {
+    /// The number of workers the job runs on.
+    pub(crate) fn parallelism(&self) -> usize {
+        match self {
+            Target::Local(runtime) => runtime.parallelism(),
+        }
+    }
+}
+
+/// Runs job `name` with `params` on `target` and returns every worker's result, in
+/// worker order.
+///
+/// `prepare` is the job's registered preparation (e.g. [`graph::prepare_pagerank`]);
+/// `prepared` is called once the job is prepared and its workers start (the commands
+/// move their progress line on). Locally, `prepare(params)` runs here and its body on
+/// the runtime's workers, without serializing anything; `name` and the serde bounds are
+/// what a remote target needs to send `params` and decode the results.
+///
+/// # Errors
+/// The preparation's error (an unreadable input, invalid parameters) or the first
+/// worker's.
+pub(crate) fn run<P, W, R>(
+    target: &Target,
+    name: &str,
+    params: P,
+    prepare: impl FnOnce(P) -> eddy_core::Result<W>,
+    prepared: impl FnOnce(),
+) -> eddy_core::Result<Vec<R>>
+where
+    P: Serialize,
+    W: Fn(&Worker) -> eddy_core::Result<R> + Sync,
+    R: DeserializeOwned + Send,
+{
+    debug_assert!(registry().names().contains(&name), "job {name:?} is not registered");
+    match target {
+        Target::Local(runtime) => {
+            let job = prepare(params)?;
+            prepared();
+            runtime.execute(|worker| job(worker))
+        }
+    }
+}
+
+/// Every job this binary runs by name: `pagerank`, `cc`, `sssp`, `kmeans`, `logreg`,
+/// `linreg` and `als` (the subcommands' names), with the parameter types
+/// [`graph::PageRankJob`], [`graph::ComponentsJob`], [`graph::ShortestPathsJob`],
+/// [`kmeans::KMeansJob`], [`supervised::LogregJob`], [`supervised::LinregJob`] and
+/// [`als::AlsJob`].
+pub(crate) fn registry() -> JobRegistry {
+    let mut registry = JobRegistry::new();
+    registry
+        .register("pagerank", graph::prepare_pagerank)
+        .register("cc", graph::prepare_cc)
+        .register("sssp", graph::prepare_sssp)
+        .register("kmeans", kmeans::prepare_kmeans)
+        .register("logreg", supervised::prepare_logreg)
+        .register("linreg", supervised::prepare_linreg)
+        .register("als", als::prepare_als);
+    registry
+}
+
+/// A failure of a job's preparation (reading the input, checking it against the
+/// parameters) as the runtime's error; its message and causes are the original's.
+pub(crate) fn prepare_error(error: anyhow::Error) -> eddy_core::Error {
+    eddy_core::Error::Job(error.into())
+}
+
+/// Serde for values that are written as text: a generator spec as its canonical
+/// spelling, which parses back to an equal value.
+pub(crate) mod text {
+    use std::fmt::Display;
+    use std::str::FromStr;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `value` as its text.
+    pub(crate) fn serialize<T: Display, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    /// Parses the text back.
+    pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+    where
+        T: FromStr<Err: Display>,
+        D: Deserializer<'de>,
+    {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,188 @@
+//! The graph jobs `pagerank`, `cc` and `sssp`: parameters, per-process preparation and
+//! each worker's part of the result.
+//!
+//! Preparation opens the edge-list file (or generates the edges, or takes the built-in
+//! graph, or reads a pipe once) — [`Input::load`]; in the body every worker reads its
+//! share of the file or of the edges in memory and builds its part of the [`Graph`]
+//! (timed as *build*), optionally symmetrised, runs the algorithm (timed as *compute*)
+//! and returns its vertices' keys and values. Partitions are contiguous key ranges, so
+//! concatenating the parts in worker order lists every vertex sorted by id.
+//!
+//! **Note**: the counts, stats and timings of a part are its worker's view; the graph
+//! commands report worker 0's, which the collective exchanges of the build keep in step
+//! with the others.
+
+use std::time::{Duration, Instant};
+
+use eddy_core::{Data, Worker};
+use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
+use eddy_gelly::{Graph, IterationStats};
+use serde::{Deserialize, Serialize};
+
+use super::prepare_error;
+use crate::input::{Input, Source};
+
+/// Where a graph comes from and how it is loaded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct GraphInput {
+    /// The edges' source.
+    pub(crate) source: Source,
+    /// Add the reverse of every edge (`--undirected`; the karate club always is).
+    pub(crate) undirected: bool,
+}
+
+/// The parameters of job `pagerank`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct PageRankJob {
+    /// The graph.
+    pub(crate) input: GraphInput,
+    /// Damping, iterations or tolerance.
+    pub(crate) params: PageRank,
+}
+
+/// The parameters of job `cc` (weakly connected components).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ComponentsJob {
+    /// The graph.
+    pub(crate) input: GraphInput,
+}
+
+/// The parameters of job `sssp`: weighted shortest paths when the input has weights and
+/// `unweighted` is false, hop counts (BFS) otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ShortestPathsJob {
+    /// The graph.
+    pub(crate) input: GraphInput,
+    /// The source vertex id.
+    pub(crate) source: u64,
+    /// Count hops even on a weighted input.
+    pub(crate) unweighted: bool,
+}
+
+/// One worker's share of a graph job's result, and its view of the run: `V` is the
+/// vertex value (rank, label, distance), `A` the iteration's aggregate (PageRank's last
+/// L1 change, or nothing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct GraphPart<V, A> {
+    /// This worker's vertex ids, ascending.
+    pub(crate) keys: Vec<u64>,
+    /// Their values.
+    pub(crate) values: Vec<V>,
+    /// Vertices of the whole graph.
+    pub(crate) vertices: u64,
+    /// Edges of the whole graph (twice those read when symmetrised).
+    pub(crate) edges: u64,
+    /// Edges read from the input.
+    pub(crate) edges_read: u64,
+    /// Supersteps run.
+    pub(crate) supersteps: u32,
+    /// Whether the iteration converged before its limit.
+    pub(crate) converged: bool,
+    /// The last superstep's aggregate.
+    pub(crate) aggregate: A,
+    /// Whether the algorithm used edge weights (sssp on a weighted input).
+    pub(crate) weighted: bool,
+    /// What was loaded, for people.
+    pub(crate) input: String,
+    /// Opening, reading or generating in the preparation.
+    pub(crate) read: Duration,
+    /// Reading this worker's share and building the graph.
+    pub(crate) build: Duration,
+    /// Running the algorithm.
+    pub(crate) compute: Duration,
+}
+
+/// Prepares job `pagerank` in this process: loads the input.
+///
+/// # Errors
+/// A missing or unreadable file, or one whose first edge line is malformed. The body
+/// fails on a malformed line, invalid parameters or a runtime failure.
+pub(crate) fn prepare_pagerank(
+    job: PageRankJob,
+) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<f64, f64>> + Send + Sync + 'static> {
+    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    let params = job.params;
+    Ok(move |worker: &Worker| {
+        let started = Instant::now();
+        let graph = input.graph(worker)?;
+        Ok(solve(&input, graph, false, started, |g| pagerank(g, &params))?)
+    })
+}
+
+/// Prepares job `cc` in this process: loads the input.
+///
+/// # Errors
+/// As [`prepare_pagerank`].
+pub(crate) fn prepare_cc(
+    job: ComponentsJob,
+) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, ()>> + Send + Sync + 'static> {
+    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    Ok(move |worker: &Worker| {
+        let started = Instant::now();
+        let graph = input.graph(worker)?;
+        Ok(solve(&input, graph, false, started, connected_components)?)
+    })
+}
+
+/// Prepares job `sssp` in this process: loads the input and decides whether the
+/// distances are weighted.
+///
+/// # Errors
+/// As [`prepare_pagerank`]; the body also fails on an unknown source vertex or a weight
+/// shortest paths cannot use.
+pub(crate) fn prepare_sssp(
+    job: ShortestPathsJob,
+) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<f64, ()>> + Send + Sync + 'static> {
+    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    let weighted = input.weighted() && !job.unweighted;
+    let source = job.source;
+    Ok(move |worker: &Worker| {
+        let started = Instant::now();
+        if weighted {
+            let graph = input.weighted_graph(worker)?;
+            Ok(solve(&input, graph, true, started, |g| sssp(g, &source))?)
+        } else {
+            let graph = input.graph(worker)?;
+            Ok(solve(&input, graph, false, started, |g| bfs(g, &source))?)
+        }
+    })
+}
+
+/// The body after the graph is built: optionally symmetrise it, then time the algorithm
+/// and hand back this worker's keys and values.
+fn solve<'w, EV, V, A>(
+    input: &Input,
+    graph: Graph<'w, u64, (), EV>,
+    weighted: bool,
+    started: Instant,
+    algorithm: impl FnOnce(
+        &Graph<'w, u64, (), EV>,
+    ) -> eddy_gelly::Result<(Graph<'w, u64, V, EV>, IterationStats<A>)>,
+) -> eddy_gelly::Result<GraphPart<V, A>>
+where
+    EV: Data + Clone,
+    V: Clone,
+{
+    let edges_read = graph.number_of_edges()?;
+    let (graph, edges) =
+        if input.undirected { (graph.undirected()?, 2 * edges_read) } else { (graph, edges_read) };
+    let build = started.elapsed();
+    let computing = Instant::now();
+    let (result, stats) = algorithm(&graph)?;
+    let compute = computing.elapsed();
+    Ok(GraphPart {
+        keys: result.local_keys().to_vec(),
+        vertices: result.number_of_vertices(),
+        values: result.into_local_values(),
+        edges,
+        edges_read,
+        supersteps: stats.supersteps,
+        converged: stats.converged,
+        aggregate: stats.aggregate,
+        weighted,
+        input: input.description(edges_read),
+        read: input.read_time,
+        build,
+        compute,
+    })
+}
