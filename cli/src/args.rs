@@ -114,6 +114,29 @@ pub(crate) enum Command {
                       eddy generate grid:100:100 -o grid.txt\n  \
                       eddy generate er:1000:5000:42 -o er.txt")]
     Generate(GenerateArgs),
+    /// Cluster mode: the JobManager, which coordinates TaskManagers and runs submitted jobs
+    /// on them. Prints `eddy jobmanager listening on HOST:PORT` and runs until SIGTERM or
+    /// Ctrl-C.
+    #[command(after_help = "Examples:\n  \
+                      EDDY_CLUSTER_SECRET=s3cret eddy jobmanager\n  \
+                      eddy jobmanager --bind 10.0.0.1:6123 --status-bind 10.0.0.1:8081 --heartbeat-timeout 30")]
+    Jobmanager(JobManagerArgs),
+    /// Cluster mode: a TaskManager, which registers with the JobManager and runs the
+    /// workers of jobs on its slots. Runs until SIGTERM, Ctrl-C or the JobManager's end.
+    #[command(after_help = "Examples:\n  \
+                      EDDY_CLUSTER_SECRET=s3cret eddy taskmanager --jobmanager 127.0.0.1:6123 --slots 2")]
+    Taskmanager(TaskManagerArgs),
+    /// Cluster mode: runs an algorithm command on a cluster (same as the command with
+    /// --cluster HOST:PORT).
+    #[command(after_help = "Examples:\n  \
+                      eddy submit --jobmanager 127.0.0.1:6123 pagerank --generate rmat:20 --iterations 20\n  \
+                      eddy submit --jobmanager 127.0.0.1:6123 kmeans points.csv --k 8 --parallelism 4")]
+    Submit(SubmitArgs),
+    /// Cluster mode: lists a JobManager's jobs, or cancels one.
+    #[command(after_help = "Examples:\n  \
+                      eddy jobs --jobmanager 127.0.0.1:6123\n  \
+                      eddy jobs --jobmanager 127.0.0.1:6123 --cancel 3")]
+    Jobs(JobsArgs),
     /// k-means clustering (Lloyd's algorithm, scikit-learn's semantics): prints the
     /// clustering's inertia, cluster sizes and, against known labels, the adjusted Rand
     /// index; writes the centroids and each row's cluster.
@@ -214,8 +237,10 @@ pub(crate) struct InputArgs {
 pub(crate) struct RunArgs {
     /// Worker threads [default: $EDDY_PARALLELISM, or the number of cores]
     ///
-    /// Also the number of graph partitions. Results do not depend on it: the output file
-    /// is byte-identical for every N. Example: --parallelism 4
+    /// Also the number of graph partitions. cc and sssp output files are byte-identical
+    /// for every N; PageRank's ranks can differ in the last digits between values of N
+    /// (sums in partition order) and are bit-identical for the same N, locally or on a
+    /// cluster. Example: --parallelism 4
     #[arg(long, short = 'p', value_name = "N")]
     pub(crate) parallelism: Option<usize>,
     /// Write every vertex's value to FILE [default: print the top 10 instead]
@@ -242,6 +267,9 @@ pub(crate) struct RunArgs {
     /// stderr, and only when stderr is a terminal.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
+    /// Run on a cluster instead of this machine.
+    #[command(flatten)]
+    pub(crate) cluster: ClusterArgs,
 }
 
 /// Arguments of `eddy pagerank`.
@@ -364,6 +392,142 @@ pub(crate) struct MlRunArgs {
     /// on stderr, and only when stderr is a terminal.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
+    /// Run on a cluster instead of this machine.
+    #[command(flatten)]
+    pub(crate) cluster: ClusterArgs,
+}
+
+/// `--cluster` and `--secret`, on every algorithm command.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct ClusterArgs {
+    /// Run on the cluster whose JobManager listens at HOST:PORT [default: this machine]
+    ///
+    /// The TaskManagers load the input themselves (the same file path or generator spec
+    /// must work on each); --parallelism is then the number of slots used [default: every
+    /// free slot]. Results equal local mode's with the same parallelism. Example:
+    /// --cluster 127.0.0.1:6123
+    #[arg(long, value_name = "HOST:PORT", help_heading = "Cluster")]
+    pub(crate) cluster: Option<String>,
+    /// The cluster secret [default: $EDDY_CLUSTER_SECRET]
+    ///
+    /// Prefer the environment variable: a flag's value is visible to other users in the
+    /// process list.
+    #[arg(long, value_name = "SECRET", help_heading = "Cluster")]
+    pub(crate) secret: Option<String>,
+}
+
+impl ClusterArgs {
+    /// The secret from --secret or `EDDY_CLUSTER_SECRET`.
+    ///
+    /// # Errors
+    /// Neither is given, or the secret is empty.
+    pub(crate) fn secret(&self) -> anyhow::Result<eddy_runtime::ClusterSecret> {
+        let secret = match &self.secret {
+            Some(s) => s.clone(),
+            None => std::env::var("EDDY_CLUSTER_SECRET").map_err(|_| {
+                anyhow::anyhow!(
+                    "cluster mode needs the cluster secret: set EDDY_CLUSTER_SECRET (or pass --secret)"
+                )
+            })?,
+        };
+        if secret.is_empty() {
+            anyhow::bail!("the cluster secret is empty: set EDDY_CLUSTER_SECRET to a non-empty value");
+        }
+        Ok(eddy_runtime::ClusterSecret::new(secret))
+    }
+}
+
+/// Arguments of `eddy jobmanager`.
+#[derive(Debug, Args)]
+pub(crate) struct JobManagerArgs {
+    /// Address of the gRPC service (TaskManagers and clients connect here)
+    ///
+    /// Loopback by default; bind a private address to accept other machines. Port 0
+    /// picks a free port (printed on the first line of stdout).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:6123")]
+    pub(crate) bind: std::net::SocketAddr,
+    /// Serve the JSON status document (TaskManagers, jobs, supersteps) over HTTP here
+    /// [default: off]. Example: --status-bind 127.0.0.1:8081
+    #[arg(long, value_name = "HOST:PORT")]
+    pub(crate) status_bind: Option<std::net::SocketAddr>,
+    /// Seconds between a TaskManager's heartbeats
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    pub(crate) heartbeat_interval: f64,
+    /// Seconds without a heartbeat after which a TaskManager is dropped and its jobs fail
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub(crate) heartbeat_timeout: f64,
+    /// The cluster secret.
+    #[command(flatten)]
+    pub(crate) secret: SecretArgs,
+}
+
+/// Arguments of `eddy taskmanager`.
+#[derive(Debug, Args)]
+pub(crate) struct TaskManagerArgs {
+    /// The JobManager's address. Example: --jobmanager 127.0.0.1:6123
+    #[arg(long, value_name = "HOST:PORT")]
+    pub(crate) jobmanager: String,
+    /// Workers this TaskManager runs at once [default: the number of cores]
+    #[arg(long, value_name = "N")]
+    pub(crate) slots: Option<u32>,
+    /// Address of the data port other TaskManagers send partition data to
+    ///
+    /// Loopback by default: the data port authenticates with the secret but does not
+    /// encrypt. Port 0 picks a free port (printed on the first line of stdout).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:0")]
+    pub(crate) bind: std::net::SocketAddr,
+    /// The cluster secret.
+    #[command(flatten)]
+    pub(crate) secret: SecretArgs,
+}
+
+/// `--secret` of the cluster processes.
+#[derive(Debug, Args)]
+pub(crate) struct SecretArgs {
+    /// The cluster secret [default: $EDDY_CLUSTER_SECRET]
+    ///
+    /// Every JobManager, TaskManager and client of a cluster needs the same one; a
+    /// process without it is refused. Prefer the environment variable.
+    #[arg(long, value_name = "SECRET")]
+    pub(crate) secret: Option<String>,
+}
+
+impl SecretArgs {
+    /// The secret from --secret or `EDDY_CLUSTER_SECRET`.
+    ///
+    /// # Errors
+    /// Neither is given, or the secret is empty.
+    pub(crate) fn secret(&self) -> anyhow::Result<eddy_runtime::ClusterSecret> {
+        ClusterArgs { cluster: None, secret: self.secret.clone() }.secret()
+    }
+}
+
+/// Arguments of `eddy jobs`.
+#[derive(Debug, Args)]
+pub(crate) struct JobsArgs {
+    /// The JobManager's address. Example: --jobmanager 127.0.0.1:6123
+    #[arg(long, value_name = "HOST:PORT")]
+    pub(crate) jobmanager: String,
+    /// Cancel job ID instead of listing the jobs
+    #[arg(long, value_name = "ID")]
+    pub(crate) cancel: Option<u64>,
+    /// Print the JobManager's status document (JSON) instead of the table
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// The cluster secret.
+    #[command(flatten)]
+    pub(crate) secret: SecretArgs,
+}
+
+/// Arguments of `eddy submit`.
+#[derive(Debug, Args)]
+pub(crate) struct SubmitArgs {
+    /// The JobManager's address. Example: --jobmanager 127.0.0.1:6123
+    #[arg(long, value_name = "HOST:PORT")]
+    pub(crate) jobmanager: String,
+    /// The job: an algorithm command and its arguments, e.g. `pagerank --generate rmat:20`
+    #[arg(value_name = "COMMAND", trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+    pub(crate) job: Vec<std::ffi::OsString>,
 }
 
 /// Arguments of `eddy kmeans`.

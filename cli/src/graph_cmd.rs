@@ -21,7 +21,6 @@ use std::time::Duration;
 use anyhow::Result;
 use eddy_core::Worker;
 use eddy_gelly::algorithms::PageRank;
-use eddy_runtime::LocalRuntime;
 use serde_json::Value;
 
 use crate::args::{InputArgs, RunArgs};
@@ -122,22 +121,16 @@ pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Res
     if let Some(path) = &run.output {
         output::check_destination(path)?;
     }
-    let mut runtime = match run.parallelism {
-        Some(n) => LocalRuntime::with_parallelism(n)?,
-        None => LocalRuntime::from_env()?,
-    };
     let known_supersteps = match &algorithm {
         Algorithm::PageRank(PageRank { iterations: Some(k), .. }) => Some(u64::from(*k)),
         _ => None,
     };
     let progress = Progress::new(algorithm.name(), run.quiet, known_supersteps);
     progress.stage("loading");
-    if let Some(listener) = progress.listener(matches!(algorithm, Algorithm::PageRank(_))) {
-        runtime = runtime.with_listener(listener);
-    }
+    let listener = progress.listener(matches!(algorithm, Algorithm::PageRank(_)));
+    let target = Target::new(&run.cluster, run.parallelism, listener)?;
     let stage =
         if source.is_read_per_worker() { "reading and building the graph" } else { "building the graph" };
-    let target = Target::Local(runtime);
     let graph = GraphInput { source, undirected: input.undirected };
     let name = algorithm.name();
     let report = match algorithm {

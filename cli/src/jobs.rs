@@ -26,24 +26,84 @@ pub(crate) mod graph;
 pub(crate) mod kmeans;
 pub(crate) mod supervised;
 
-use eddy_core::Worker;
+use std::cell::Cell;
+use std::sync::Arc;
+
+use anyhow::Context;
+use eddy_core::{SuperstepListener, Worker};
 use eddy_runtime::LocalRuntime;
-use eddy_runtime::jobs::JobRegistry;
+use eddy_runtime::cluster::ClusterClient;
+use eddy_runtime::jobs::{JobRegistry, JobRequest, decode_results};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::args::ClusterArgs;
 
 /// Where a job runs.
 #[derive(Debug)]
 pub(crate) enum Target {
     /// On this process's cores; the runtime carries the progress listener, if any.
     Local(LocalRuntime),
+    /// On the TaskManagers of a cluster, through its JobManager.
+    Cluster(Box<ClusterTarget>),
+}
+
+/// A cluster to run on.
+pub(crate) struct ClusterTarget {
+    client: ClusterClient,
+    /// The requested number of workers (`None`: every free slot).
+    parallelism: Option<usize>,
+    /// The number the last job ran on.
+    ran_on: Cell<usize>,
+    listener: Option<Arc<dyn SuperstepListener>>,
+}
+
+impl std::fmt::Debug for ClusterTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterTarget")
+            .field("client", &self.client)
+            .field("parallelism", &self.parallelism)
+            .finish()
+    }
 }
 
 impl Target {
-    /// The number of workers the job runs on.
+    /// Where a command runs: on the cluster `cluster.cluster` names, or on this machine
+    /// (`parallelism` workers, default `EDDY_PARALLELISM` or one per core); `listener`
+    /// receives the superstep metrics either way.
+    ///
+    /// # Errors
+    /// A parallelism of 0, a bad `EDDY_PARALLELISM`, no cluster secret, or a JobManager
+    /// that cannot be reached.
+    pub(crate) fn new(
+        cluster: &ClusterArgs,
+        parallelism: Option<usize>,
+        listener: Option<Arc<dyn SuperstepListener>>,
+    ) -> anyhow::Result<Target> {
+        let Some(address) = &cluster.cluster else {
+            let runtime = match parallelism {
+                Some(n) => LocalRuntime::with_parallelism(n)?,
+                None => LocalRuntime::from_env()?,
+            };
+            return Ok(Target::Local(match listener {
+                Some(listener) => runtime.with_listener(listener),
+                None => runtime,
+            }));
+        };
+        if parallelism == Some(0) {
+            anyhow::bail!("invalid parameter parallelism: must be at least 1, got 0");
+        }
+        let secret = cluster.secret()?;
+        let client = ClusterClient::connect(address, secret)
+            .with_context(|| format!("cannot reach the JobManager at {address}"))?;
+        Ok(Target::Cluster(Box::new(ClusterTarget { client, parallelism, ran_on: Cell::new(0), listener })))
+    }
+
+    /// The number of workers the job runs on (on a cluster: known once it has run).
     pub(crate) fn parallelism(&self) -> usize {
         match self {
             Target::Local(runtime) => runtime.parallelism(),
+            Target::Cluster(cluster) => cluster.ran_on.get(),
         }
     }
 }
@@ -54,8 +114,9 @@ impl Target {
 /// `prepare` is the job's registered preparation (e.g. [`graph::prepare_pagerank`]);
 /// `prepared` is called once the job is prepared and its workers start (the commands
 /// move their progress line on). Locally, `prepare(params)` runs here and its body on
-/// the runtime's workers, without serializing anything; `name` and the serde bounds are
-/// what a remote target needs to send `params` and decode the results.
+/// the runtime's workers, without serializing anything; on a cluster, `name` and the
+/// serialized `params` go to the JobManager, every TaskManager prepares the job from
+/// them, and the workers' results come back serialized.
 ///
 /// # Errors
 /// The preparation's error (an unreadable input, invalid parameters) or the first
@@ -78,6 +139,13 @@ where
             let job = prepare(params)?;
             prepared();
             runtime.execute(|worker| job(worker))
+        }
+        Target::Cluster(cluster) => {
+            let request = JobRequest::new(name, &params)?;
+            prepared();
+            let outcome = cluster.client.submit(&request, cluster.parallelism, cluster.listener.clone())?;
+            cluster.ran_on.set(outcome.results.len());
+            decode_results(outcome.results)
         }
     }
 }

@@ -21,6 +21,7 @@
 //! only when the run succeeds.
 
 mod args;
+mod cluster_cmd;
 mod generate_cmd;
 mod graph_cmd;
 mod input;
@@ -51,7 +52,11 @@ fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
+    run_command(cli.command)
+}
+
+fn run_command(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Pagerank(a) => {
             let params = PageRank {
                 damping: a.damping,
@@ -71,6 +76,27 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Logreg(a) => ml_cmd::logreg(&a),
         Command::Linreg(a) => ml_cmd::linreg(&a),
         Command::Als(a) => ml_cmd::als(&a),
+        Command::Jobmanager(a) => cluster_cmd::jobmanager(&a),
+        Command::Taskmanager(a) => cluster_cmd::taskmanager(&a),
+        Command::Jobs(a) => cluster_cmd::jobs(&a),
+        Command::Submit(a) => {
+            let argv = std::iter::once(std::ffi::OsString::from("eddy submit")).chain(a.job);
+            let mut job = Cli::try_parse_from(argv).unwrap_or_else(|e| e.exit()).command;
+            let cluster = match &mut job {
+                Command::Pagerank(c) => &mut c.run.cluster,
+                Command::Cc(c) => &mut c.run.cluster,
+                Command::Sssp(c) => &mut c.run.cluster,
+                Command::Kmeans(c) => &mut c.run.cluster,
+                Command::Logreg(c) => &mut c.run.cluster,
+                Command::Linreg(c) => &mut c.run.cluster,
+                Command::Als(c) => &mut c.run.cluster,
+                _ => anyhow::bail!(
+                    "eddy submit runs an algorithm command: pagerank, cc, sssp, kmeans, logreg, linreg or als"
+                ),
+            };
+            cluster.cluster = Some(a.jobmanager);
+            run_command(job)
+        }
     }
 }
 

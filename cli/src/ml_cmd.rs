@@ -31,7 +31,6 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use eddy_datasets::features::{self, CsvOptions, LabelColumn, Table};
 use eddy_datasets::ml_generators::FeatureSpec;
-use eddy_runtime::LocalRuntime;
 use serde_json::{Map, Value};
 
 pub(crate) use als::run as als;
@@ -39,6 +38,7 @@ pub(crate) use kmeans::run as kmeans;
 pub(crate) use supervised::{run_linreg as linreg, run_logreg as logreg};
 
 use crate::args::MlRunArgs;
+use crate::jobs::Target;
 use crate::output;
 use crate::progress::{Line, Progress, significant};
 
@@ -193,20 +193,13 @@ pub(crate) fn check_destinations(outputs: &[(&str, Option<&PathBuf>)]) -> Result
     Ok(())
 }
 
-/// A runtime with the requested parallelism whose superstep listener draws `line` on
-/// `progress` (if it is drawn).
+/// Where the trainer runs (this machine or `--cluster`), with the requested parallelism
+/// and a superstep listener that draws `line` on `progress` (if it is drawn).
 ///
 /// # Errors
-/// A parallelism of 0 or a bad `EDDY_PARALLELISM`.
-pub(crate) fn runtime(run: &MlRunArgs, progress: &Progress, line: Line) -> Result<LocalRuntime> {
-    let runtime = match run.parallelism {
-        Some(n) => LocalRuntime::with_parallelism(n)?,
-        None => LocalRuntime::from_env()?,
-    };
-    Ok(match progress.listener_showing(line) {
-        Some(listener) => runtime.with_listener(listener),
-        None => runtime,
-    })
+/// A parallelism of 0, a bad `EDDY_PARALLELISM`, or an unreachable cluster.
+pub(crate) fn target(run: &MlRunArgs, progress: &Progress, line: Line) -> Result<Target> {
+    Target::new(&run.cluster, run.parallelism, progress.listener_showing(line))
 }
 
 /// Worker 0's result: the model every worker holds.

@@ -8,7 +8,8 @@
 //!
 //! **Note**: values are printed with Rust's `{}` formatting — the shortest text that
 //! parses back to the same `f64` (never an exponent), `inf` for an unreachable vertex — so
-//! a file written with one parallelism is byte-identical to one written with another.
+//! equal values give byte-identical files (for every parallelism where the algorithm's
+//! values do not depend on it: components, shortest paths).
 
 use std::fmt::Display;
 use std::io::Write;

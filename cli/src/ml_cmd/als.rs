@@ -11,10 +11,10 @@ use anyhow::{Context, Result};
 use eddy_ml::als::Als;
 use serde_json::Value;
 
-use super::{Report, check_destinations, first, runtime, table};
+use super::{Report, check_destinations, first, table, target};
 use crate::args::AlsArgs;
+use crate::jobs;
 use crate::jobs::als::{AlsJob, AlsResult, LowRank, RatingsSource, prepare_als};
-use crate::jobs::{self, Target};
 use crate::progress::{Line, Progress};
 
 /// Trains ALS as the arguments say and prints the report.
@@ -45,7 +45,7 @@ pub(crate) fn run(args: &AlsArgs) -> Result<()> {
 
     let progress = Progress::new("als", args.run.quiet, None);
     progress.stage("loading");
-    let target = Target::Local(runtime(&args.run, &progress, Line::ALS)?);
+    let target = target(&args.run, &progress, Line::ALS)?;
     let parts = jobs::run(&target, "als", job, prepare_als, || progress.stage("shuffling the ratings"))?;
     let fit = first(parts)?;
     let AlsResult { model, test_rmse, test_skipped: skipped } =

@@ -15,10 +15,10 @@ use eddy_ml::metrics::adjusted_rand_index;
 use ndarray::Array2;
 use serde_json::Value;
 
-use super::{Report, TableSource, check_destinations, first, runtime, table};
+use super::{Report, TableSource, check_destinations, first, table, target};
 use crate::args::KmeansArgs;
+use crate::jobs;
 use crate::jobs::kmeans::{KMeansJob, KMeansPart, prepare_kmeans};
-use crate::jobs::{self, Target};
 use crate::output::Staged;
 use crate::progress::{Line, Progress};
 
@@ -57,7 +57,7 @@ pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
 
     let progress = Progress::new("kmeans", args.run.quiet, None);
     progress.stage("loading");
-    let target = Target::Local(runtime(&args.run, &progress, Line::KMEANS)?);
+    let target = target(&args.run, &progress, Line::KMEANS)?;
     let parts = jobs::run(&target, "kmeans", job, prepare_kmeans, || progress.stage("clustering"))?;
     // Workers hold contiguous row ranges in worker order: their labels are in row order.
     let labels: Vec<u32> = parts.iter().flat_map(|p| p.labels.iter().copied()).collect();

@@ -24,13 +24,13 @@ use eddy_ml::preprocessing::StandardScalerModel;
 use eddy_ml::{Model, PipelineModel};
 use serde_json::{Map, Value};
 
-use super::{Report, TableSource, check_destinations, default_label, first, runtime, table};
+use super::{Report, TableSource, check_destinations, default_label, first, table, target};
 use crate::args::{LinregArgs, LinregSolver, LogregArgs, LogregSolver, MlRunArgs, SupervisedInputArgs};
+use crate::jobs;
 use crate::jobs::supervised::{
     CLASSIFICATION_METRICS, LinregJob, LinregParams, LogregJob, LogregParams, REGRESSION_METRICS,
     SplitSummary, SupervisedData, SupervisedPart, prepare_linreg, prepare_logreg,
 };
-use crate::jobs::{self, Target};
 use crate::progress::{Line, Progress};
 
 /// linreg's data without `--train` and `--generate`.
@@ -187,7 +187,7 @@ where
 {
     let progress = Progress::new(name, run.quiet, None);
     progress.stage("loading");
-    let target = Target::Local(runtime(run, &progress, Line::OPTIMISER)?);
+    let target = target(run, &progress, Line::OPTIMISER)?;
     let parts = jobs::run(&target, name, job, prepare, || progress.stage("training"))?;
     let SupervisedPart { model, scores, split, scaler, load, compute } = first(parts)?;
     let scores = scores.context("internal error: worker 0 returned no scores")?;

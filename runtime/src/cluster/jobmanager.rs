@@ -115,7 +115,7 @@ impl JobManager {
         runtime.spawn(async move {
             let served = tonic::transport::Server::builder()
                 .add_service(service)
-                .serve_with_incoming_shutdown(TcpListenerStream::new(incoming), async {
+                .serve_with_incoming_shutdown(nodelay(incoming), async {
                     let _ = stopped.await;
                 })
                 .await;
@@ -137,6 +137,15 @@ impl JobManager {
         self.status_address
     }
 
+    /// Serves until the process receives SIGTERM or SIGINT, then shuts down cleanly.
+    pub fn run_until_signal(mut self) {
+        if let Some(runtime) = &self.runtime {
+            runtime.block_on(super::shutdown_signal());
+        }
+        self.stop();
+        tracing::info!("JobManager stopped");
+    }
+
     /// Stops serving and waits (briefly) for the server's tasks to end.
     pub fn shutdown(mut self) {
         self.stop();
@@ -156,6 +165,20 @@ impl Drop for JobManager {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// The accepted connections, with Nagle's algorithm off: a barrier's reply must not
+/// wait for the delayed ACK of the previous one (that cost 40 ms per superstep).
+fn nodelay(
+    listener: tokio::net::TcpListener,
+) -> impl tokio_stream::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
+    use tokio_stream::StreamExt;
+    TcpListenerStream::new(listener).map(|accepted| {
+        if let Ok(stream) = &accepted {
+            let _ = stream.set_nodelay(true);
+        }
+        accepted
+    })
 }
 
 struct Shared {

@@ -130,6 +130,30 @@ fn tokio_runtime(name: &str, threads: usize) -> eddy_core::Result<tokio::runtime
         .map_err(|e| eddy_core::Error::Internal(format!("cannot start the {name} runtime: {e}")))
 }
 
+/// Resolves when the process receives SIGTERM or SIGINT (Ctrl-C).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = terminate.recv() => tracing::info!("SIGTERM: shutting down"),
+                    _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: shutting down"),
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot watch for SIGTERM; only Ctrl-C stops this process");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 /// Encodes superstep metrics for the wire.
 fn encode_metrics(metrics: &eddy_core::SuperstepMetrics) -> Vec<u8> {
     postcard::to_stdvec(metrics).unwrap_or_default()

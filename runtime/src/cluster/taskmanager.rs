@@ -147,6 +147,26 @@ impl TaskManager {
         }
     }
 
+    /// Runs until the process receives SIGTERM or SIGINT (`Ok`) or the JobManager goes
+    /// away (`Err`), then leaves the cluster.
+    ///
+    /// # Errors
+    /// The connection to the JobManager broke.
+    pub fn run_until_signal(mut self) -> Result<()> {
+        let outcome = match (self.ended.take(), &self.runtime) {
+            (Some(ended), Some(runtime)) => runtime.block_on(async {
+                tokio::select! {
+                    outcome = ended => outcome.unwrap_or(Ok(())),
+                    () = super::shutdown_signal() => Ok(()),
+                }
+            }),
+            _ => Ok(()),
+        };
+        self.stop();
+        tracing::info!(taskmanager = %self.id, "TaskManager stopped");
+        outcome
+    }
+
     /// Leaves the cluster: stops taking tasks and heartbeating.
     pub fn shutdown(mut self) {
         self.stop();
@@ -331,14 +351,18 @@ fn run_local_worker(
             round: 0,
         };
         let traffic = communicator.traffic();
-        let listener: Option<Arc<dyn SuperstepListener>> = (worker == 0).then(|| {
-            let forwarder: Arc<dyn SuperstepListener> =
-                MetricsForwarder::start(&node.runtime, node.client.clone(), job_id);
-            forwarder
-        });
+        let (listener, forwarding) = if worker == 0 {
+            let (forwarder, task) = MetricsForwarder::start(&node.runtime, node.client.clone(), job_id);
+            (Some(forwarder as Arc<dyn SuperstepListener>), Some(task))
+        } else {
+            (None, None)
+        };
         let span = tracing::info_span!("worker", job = job_id, worker);
         let _entered = span.enter();
         let result = run_worker(Box::new(communicator), listener, |w| prepared(w));
+        if let Some(task) = forwarding {
+            let _ = node.runtime.block_on(task);
+        }
         bytes_sent = traffic.bytes_sent();
         result
     });

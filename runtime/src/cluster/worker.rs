@@ -84,9 +84,16 @@ impl Communicator for ClusterCommunicator {
 pub(super) struct MetricsForwarder(mpsc::UnboundedSender<SuperstepMetrics>);
 
 impl MetricsForwarder {
-    pub(super) fn start(runtime: &Handle, mut jobmanager: Client, job: u64) -> Arc<Self> {
+    /// The forwarder and the task that sends; the task ends once every clone of the
+    /// forwarder is dropped and the queue is sent, so the worker awaits it before it
+    /// reports its result (the client then sees every superstep before the end).
+    pub(super) fn start(
+        runtime: &Handle,
+        mut jobmanager: Client,
+        job: u64,
+    ) -> (Arc<Self>, tokio::task::JoinHandle<()>) {
         let (sender, mut receiver) = mpsc::unbounded_channel::<SuperstepMetrics>();
-        runtime.spawn(async move {
+        let task = runtime.spawn(async move {
             while let Some(metrics) = receiver.recv().await {
                 let report = MetricsReport { job_id: job, metrics: encode_metrics(&metrics) };
                 if let Err(e) = jobmanager.metrics(report).await {
@@ -94,7 +101,7 @@ impl MetricsForwarder {
                 }
             }
         });
-        Arc::new(MetricsForwarder(sender))
+        (Arc::new(MetricsForwarder(sender)), task)
     }
 }
 
