@@ -65,6 +65,8 @@ def main():
     result["tiny_call_us"] = round(statistics.median(calls) * 1e6, 1)
     calls2 = [median_time(lambda: tiny.pagerank(iterations=20, parallelism=2), 1) for _ in range(200)]
     result["tiny_call_us_p2"] = round(statistics.median(calls2) * 1e6, 1)
+    calls_default = [median_time(lambda: tiny.pagerank(iterations=20), 1) for _ in range(200)]
+    result["tiny_call_us_default_parallelism"] = round(statistics.median(calls_default) * 1e6, 1)
     print(json.dumps(result))
 
 

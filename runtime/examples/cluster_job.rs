@@ -11,7 +11,9 @@
 //! ```
 //!
 //! Without arguments it starts all of them in this process (one JobManager, two
-//! TaskManagers) and submits once — a self-check.
+//! TaskManagers) and submits once — a self-check. `barriers JOBMANAGER ROUNDS` (and
+//! `barriers-local P ROUNDS`) measure the superstep barrier's latency
+//! (`benches/cluster.py` uses them).
 
 use eddy::core::Worker;
 use eddy::runtime::ClusterSecret;
@@ -30,6 +32,18 @@ fn registry() -> JobRegistry {
             let local = share.map(|i| (i as u64).wrapping_mul(i as u64)).fold(0u64, u64::wrapping_add);
             let global = worker.all_reduce(local, u64::wrapping_add)?;
             Ok((worker.index(), local, global))
+        })
+    });
+    // `barriers`: `rounds` empty all-gathers back to back — in cluster mode each is a
+    // superstep barrier at the JobManager; worker 0 returns the mean time of one.
+    registry.register("barriers", |rounds: u32| {
+        Ok(move |worker: &Worker| {
+            worker.barrier()?;
+            let started = std::time::Instant::now();
+            for _ in 0..rounds {
+                worker.barrier()?;
+            }
+            Ok(started.elapsed().as_secs_f64() / f64::from(rounds.max(1)))
         })
     });
     registry
@@ -59,6 +73,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             TaskManager::start(config, registry())?.run_until_signal()?;
         }
         ["submit", jobmanager, n] => submit(jobmanager, secret, n.parse()?)?,
+        ["barriers", jobmanager, rounds] => {
+            let client = ClusterClient::connect(jobmanager, secret)?;
+            let outcome =
+                client.submit(&JobRequest::new("barriers", &rounds.parse::<u32>()?)?, None, None)?;
+            let seconds = decode_results::<f64>(outcome.results)?;
+            println!("{{\"barrier_seconds\": {}, \"workers\": {}}}", seconds[0], seconds.len());
+        }
+        ["barriers-local", parallelism, rounds] => {
+            let runtime = eddy::runtime::LocalRuntime::with_parallelism(parallelism.parse()?)?;
+            let request = JobRequest::new("barriers", &rounds.parse::<u32>()?)?;
+            let seconds = decode_results::<f64>(registry().run_local(&runtime, &request)?)?;
+            println!("{{\"barrier_seconds\": {}, \"workers\": {}}}", seconds[0], seconds.len());
+        }
         [] => {
             let jobmanager =
                 JobManager::start(JobManagerConfig::new("127.0.0.1:0".parse()?, secret.clone()))?;

@@ -111,7 +111,11 @@ impl JobManager {
             runtime.spawn(http::serve_json(listener, move || shared.status_json()));
         }
         runtime.spawn(monitor(Arc::clone(&shared)));
-        let service = JobManagerServer::with_interceptor(Service(shared), CheckSecret(config.secret.clone()));
+        let server = JobManagerServer::new(Service(shared))
+            .max_decoding_message_size(super::MAX_MESSAGE)
+            .max_encoding_message_size(super::MAX_MESSAGE);
+        let service =
+            tonic::service::interceptor::InterceptedService::new(server, CheckSecret(config.secret.clone()));
         runtime.spawn(async move {
             let served = tonic::transport::Server::builder()
                 .add_service(service)
@@ -293,6 +297,7 @@ impl Shared {
                     "taskmanagers": job.placement,
                     "supersteps": job.supersteps,
                     "barriers": job.barrier.released,
+                    "bytes_exchanged": job.bytes_sent,
                     "elapsed_ms": now.duration_since(job.submitted).as_millis() as u64,
                     "error": error_of(&job.state),
                 })

@@ -63,6 +63,11 @@ use tonic::metadata::MetadataValue;
 use tonic::service::Interceptor;
 use tonic::{Request, Status};
 
+/// The largest gRPC message either side accepts: a worker's result (every vertex value
+/// of its partition) and a job's results (all of them) travel as one message each, far
+/// beyond gRPC's default of 4 MiB for large graphs.
+const MAX_MESSAGE: usize = 1 << 31;
+
 /// The metadata entry that carries the cluster secret (binary: any bytes).
 const SECRET_KEY: &str = "x-eddy-secret-bin";
 

@@ -198,7 +198,9 @@ pub(super) async fn connect(address: &str, secret: &ClusterSecret) -> Result<Cli
         address: address.to_string(),
         reason: format!("cannot connect: {e}"),
     })?;
-    Ok(JobManagerClient::with_interceptor(channel, AddSecret::new(secret)))
+    Ok(JobManagerClient::with_interceptor(channel, AddSecret::new(secret))
+        .max_decoding_message_size(super::MAX_MESSAGE)
+        .max_encoding_message_size(super::MAX_MESSAGE))
 }
 
 /// What a TaskManager shares between its tasks.
