@@ -7,7 +7,8 @@ exchange locally).
 
 usage: python3 benches/cluster.py [--scale 20] [--repeat 3] [--rounds 2000]
 
-Needs release builds: `cargo build --release -p eddy-cli --example cluster_job`
+Needs release builds: `cargo build --release -p eddy-cli` and
+`cargo build --release -p eddy --example cluster_job`
 (`CARGO_TARGET_DIR` is honoured). Prints one JSON line with the medians.
 """
 import argparse

@@ -126,17 +126,17 @@ pub trait Communicator: Send {
 
     /// True if this communicator runs [`Communicator::gather`] through a coordinator
     /// (cluster mode's JobManager, which thereby drives the superstep barriers); false
-    /// (the default) makes [`crate::Worker::all_gather`] an ordinary exchange of typed
-    /// batches.
+    /// (the default) makes [`crate::Worker::control_gather`] an ordinary exchange of
+    /// typed batches.
     fn coordinates_gathers(&self) -> bool {
         false
     }
 
-    /// All-gather of one serialized value per worker: every worker receives every
+    /// All-gather of one small serialized value per worker: every worker receives every
     /// worker's bytes, in worker order. Collective. Called by
-    /// [`crate::Worker::all_gather`] — hence by every aggregator all-reduce and superstep
-    /// barrier — when [`Communicator::coordinates_gathers`] is true. The default sends the
-    /// bytes to every peer with [`Communicator::exchange`].
+    /// [`crate::Worker::control_gather`] — hence by every all-reduce, barrier and bulk
+    /// superstep barrier — when [`Communicator::coordinates_gathers`] is true. The default
+    /// sends the bytes to every peer with [`Communicator::exchange`].
     ///
     /// # Errors
     /// As [`Communicator::exchange`].

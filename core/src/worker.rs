@@ -81,18 +81,13 @@ impl Worker {
     }
 
     /// Every worker contributes one value; every worker receives all of them in worker order.
-    /// In cluster mode the JobManager gathers the values (this is how it coordinates the
-    /// superstep barriers and aggregator all-reduces); locally it is an exchange.
+    /// The values travel like any exchanged data (worker to worker); for small control
+    /// values — aggregates, counts, votes — use [`Worker::control_gather`].
     ///
     /// # Errors
     /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
     /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn all_gather<T: Data + Clone>(&self, value: T) -> Result<Vec<T>> {
-        if self.communicator.borrow().coordinates_gathers() {
-            let bytes = postcard::to_stdvec(&value)?;
-            let gathered = self.communicator.borrow_mut().gather(bytes)?;
-            return gathered.iter().map(|b| Ok(postcard::from_bytes(b)?)).collect();
-        }
         let outgoing = (0..self.peers).map(|_| vec![value.clone()]).collect();
         let received = self.all_to_all(outgoing)?;
         received
@@ -108,7 +103,7 @@ impl Worker {
     /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
     /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn all_reduce<T: Data + Clone>(&self, value: T, combine: impl Fn(T, T) -> T) -> Result<T> {
-        let mut values = self.all_gather(value)?.into_iter();
+        let mut values = self.control_gather(value)?.into_iter();
         let first = values.next().ok_or_else(|| Error::Internal("all-reduce over no workers".into()))?;
         Ok(values.fold(first, combine))
     }
@@ -119,7 +114,24 @@ impl Worker {
     /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
     /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn barrier(&self) -> Result<()> {
-        self.all_gather(()).map(|_| ())
+        self.control_gather(()).map(|_| ())
+    }
+
+    /// [`Worker::all_gather`] for small control values: the partial aggregates of a
+    /// superstep barrier, counts, convergence votes (also behind [`Worker::all_reduce`]
+    /// and [`Worker::barrier`]). In cluster mode the JobManager gathers them — this is how
+    /// it coordinates supersteps — so never send partition data this way; locally it is
+    /// an ordinary all-gather.
+    ///
+    /// # Errors
+    /// As [`Worker::all_gather`]; in cluster mode also a JobManager that ended the job.
+    pub fn control_gather<T: Data + Clone>(&self, value: T) -> Result<Vec<T>> {
+        if self.communicator.borrow().coordinates_gathers() {
+            let bytes = postcard::to_stdvec(&value)?;
+            let gathered = self.communicator.borrow_mut().gather(bytes)?;
+            return gathered.iter().map(|b| Ok(postcard::from_bytes(b)?)).collect();
+        }
+        self.all_gather(value)
     }
 
     /// This worker's contiguous share of `len` records — `from_slice`'s split, for data

@@ -147,10 +147,16 @@ impl KeyBitmap {
 
     /// Joins every worker's bitmap and ranks the words.
     fn merge(self, worker: &Worker) -> Result<Self> {
-        let bits = worker.all_reduce(self.bits, |mut a, b| {
-            a.iter_mut().zip(&b).for_each(|(x, y)| *x |= y);
-            a
-        })?;
+        // A bitmap of every possible id is data, not a control value: gathered worker to
+        // worker (`all_gather`), not through a cluster's JobManager (`all_reduce`).
+        let bits = worker
+            .all_gather(self.bits)?
+            .into_iter()
+            .reduce(|mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x |= y);
+                a
+            })
+            .unwrap_or_default();
         let mut ranked = Vec::with_capacity(bits.len());
         let mut count = 0u64;
         for &word in &bits {

@@ -50,7 +50,7 @@ impl<A: Aggregator> Iteration<A> {
             let next = step(&context, DataSet::from_iter(worker, current))?;
             current = next.collect_partition();
             let local = (context.aggregator.take(), current.len() as u64);
-            let partials = worker.all_gather(local)?;
+            let partials = worker.control_gather(local)?;
             let mut aggregate = A::default();
             let mut size = 0;
             for (partial, n) in &partials {

@@ -101,7 +101,8 @@ impl JobManager {
             None => None,
         };
         let status_address = status.as_ref().and_then(|l| l.local_addr().ok());
-        let shared = Arc::new(Shared { state: Mutex::new(State::default()), config: config.clone() });
+        let shared =
+            Arc::new(Shared { state: Mutex::new(State::default()), config: config.clone(), address });
         let (shutdown, stopped) = oneshot::channel::<()>();
         let _guard = runtime.enter();
         let incoming = tokio::net::TcpListener::from_std(listener).map_err(|e| bind_error(address, e))?;
@@ -188,6 +189,8 @@ fn nodelay(
 struct Shared {
     state: Mutex<State>,
     config: JobManagerConfig,
+    /// The address it listens on.
+    address: SocketAddr,
 }
 
 #[derive(Default)]
@@ -262,6 +265,9 @@ struct Barrier {
     contributions: Vec<Option<Vec<u8>>>,
     waiters: Vec<oneshot::Sender<Result<Vec<Vec<u8>>, Status>>>,
     released: u64,
+    /// Contribution bytes received, over all rounds (control values only: partition
+    /// data never comes here).
+    bytes: u64,
 }
 
 impl Shared {
@@ -298,13 +304,14 @@ impl Shared {
                     "supersteps": job.supersteps,
                     "barriers": job.barrier.released,
                     "bytes_exchanged": job.bytes_sent,
+                    "barrier_bytes": job.barrier.bytes,
                     "elapsed_ms": now.duration_since(job.submitted).as_millis() as u64,
                     "error": error_of(&job.state),
                 })
             })
             .collect();
         serde_json::json!({
-            "jobmanager": self.config.bind.to_string(),
+            "jobmanager": self.address.to_string(),
             "taskmanagers": taskmanagers,
             "jobs": jobs,
         })
@@ -577,6 +584,14 @@ impl JobManagerService for Service {
             if barrier.contributions.len() != job.parallelism {
                 barrier.contributions = vec![None; job.parallelism];
             }
+            barrier.bytes += request.contribution.len() as u64;
+            tracing::debug!(
+                job = id,
+                worker,
+                round = request.round,
+                bytes = request.contribution.len(),
+                "barrier"
+            );
             if barrier.contributions[worker].replace(request.contribution).is_some() {
                 return Err(Status::invalid_argument(format!(
                     "worker {worker} entered round {} twice",

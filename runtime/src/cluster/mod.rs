@@ -7,7 +7,7 @@
 //!   heartbeat; the JobManager places a submitted job's workers on free slots, deploys it
 //!   (every TaskManager prepares the job once: decodes the parameters, loads the input),
 //!   starts it once all are prepared, gathers every worker's contribution at each
-//!   superstep barrier ([`eddy_core::Worker::all_gather`]: aggregator all-reduces,
+//!   superstep barrier ([`eddy_core::Worker::control_gather`]: aggregator all-reduces,
 //!   convergence checks), forwards worker 0's superstep metrics to the submitting
 //!   client, and collects the results;
 //! - **data plane** — [`crate::net`]: TaskManagers exchange partition data directly,
