@@ -64,8 +64,15 @@ def main():
         cluster = [pagerank(a.scale, ["--cluster", address]) for _ in range(a.repeat)]
         jobs = json.loads(urllib.request.urlopen(f"http://{status}").read())["jobs"]
         last = jobs[-1]
-        barrier_cluster = json.loads(subprocess.run([EXAMPLE, "barriers", address, str(a.rounds)], check=True,
-                                                    capture_output=True, text=True, env=ENV).stdout)
+        # The barrier probe is a job of the example binary: its own JobManager and
+        # TaskManagers (every process of a cluster is the same binary).
+        example_jm, banner = start([EXAMPLE, "jobmanager", "127.0.0.1:0"])
+        processes.append(example_jm)
+        example_address = after(banner, "listening on ")
+        for _ in range(2):
+            processes.append(start([EXAMPLE, "taskmanager", example_address])[0])
+        barrier_cluster = json.loads(subprocess.run([EXAMPLE, "barriers", example_address, str(a.rounds)],
+                                                    check=True, capture_output=True, text=True, env=ENV).stdout)
     finally:
         for p in processes:
             p.terminate()

@@ -70,7 +70,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         ["taskmanager", jobmanager] => {
             let config = TaskManagerConfig::new(*jobmanager, "127.0.0.1:0".parse()?, 1, secret);
-            TaskManager::start(config, registry())?.run_until_signal()?;
+            let taskmanager = TaskManager::start(config, registry())?;
+            println!("taskmanager {} registered", taskmanager.id());
+            taskmanager.run_until_signal()?;
         }
         ["submit", jobmanager, n] => submit(jobmanager, secret, n.parse()?)?,
         ["barriers", jobmanager, rounds] => {
