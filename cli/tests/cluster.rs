@@ -336,3 +336,69 @@ fn local_and_cluster_p2(cluster: &Cluster, scratch: &Scratch) -> (String, String
     assert!(output.status.success(), "{}", text(&output.stderr));
     (std::fs::read_to_string(local).unwrap(), std::fs::read_to_string(remote).unwrap())
 }
+
+#[test]
+fn jobs_are_listed_and_cancelled_and_sigterm_stops_the_processes() {
+    let mut cluster = Cluster::start(2);
+    let address = cluster.address();
+    let client = Command::new(env!("CARGO_BIN_EXE_eddy"))
+        .args([
+            "pagerank",
+            "--generate",
+            "rmat:10",
+            "--iterations",
+            "1000000",
+            "--quiet",
+            "--cluster",
+            &address,
+        ])
+        .env("EDDY_CLUSTER_SECRET", SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while cluster.status()["jobs"][0]["state"] != "running" {
+        assert!(Instant::now() < deadline, "the job never ran: {}", cluster.status());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let jobs = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_eddy"))
+            .args(["jobs", "--jobmanager", &address])
+            .args(args)
+            .env("EDDY_CLUSTER_SECRET", SECRET)
+            .output()
+            .unwrap()
+    };
+    let listing = text(&jobs(&[]).stdout);
+    let row = listing.lines().nth(1).unwrap_or_default().split_whitespace().collect::<Vec<_>>();
+    assert_eq!(row[..4], ["1", "pagerank", "running", "2"], "{listing}");
+    let cancelled = jobs(&["--cancel", "1"]);
+    assert!(cancelled.status.success(), "{}", text(&cancelled.stderr));
+    assert_eq!(text(&cancelled.stdout).trim(), "job 1 cancelled");
+    let output = client.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("cancelled by a client"), "{}", text(&output.stderr));
+    assert_eq!(cluster.status()["jobs"][0]["state"], "cancelled");
+    let again = jobs(&["--cancel", "1"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("job 1 is not running"), "{}", text(&again.stderr));
+    // The TaskManagers are free again: the next job runs on both.
+    let scratch = Scratch::new("cluster-cancel");
+    let (local, remote) = local_and_cluster_p2(&cluster, &scratch);
+    assert_eq!(local, remote);
+    // SIGTERM: a clean exit (status 0) of the JobManager and of a TaskManager.
+    for process in [&mut cluster.taskmanagers[0], &mut cluster.jobmanager] {
+        let pid = process.child.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = process.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "no exit after SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "{status:?}");
+    }
+}
