@@ -414,6 +414,33 @@ pub(crate) struct ClusterArgs {
     /// process list.
     #[arg(long, value_name = "SECRET", help_heading = "Cluster")]
     pub(crate) secret: Option<String>,
+    /// TLS to the JobManager.
+    #[command(flatten)]
+    pub(crate) tls: TlsTrustArgs,
+}
+
+/// `--tls-ca` and `--tls-domain`: reaching a JobManager that serves TLS.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct TlsTrustArgs {
+    /// Talk TLS to the JobManager, trusting this CA certificate (PEM) [default: plaintext]
+    #[arg(long, value_name = "FILE", help_heading = "Cluster")]
+    pub(crate) tls_ca: Option<PathBuf>,
+    /// The name to expect in the JobManager's certificate [default: the host of its
+    /// address]
+    #[arg(long, value_name = "NAME", requires = "tls_ca", help_heading = "Cluster")]
+    pub(crate) tls_domain: Option<String>,
+}
+
+impl TlsTrustArgs {
+    /// The TLS settings, if --tls-ca is given.
+    ///
+    /// # Errors
+    /// An unreadable CA file.
+    pub(crate) fn trust(&self) -> anyhow::Result<Option<eddy_runtime::cluster::TlsTrust>> {
+        let Some(path) = &self.tls_ca else { return Ok(None) };
+        let ca_pem = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok(Some(eddy_runtime::cluster::TlsTrust { ca_pem, domain: self.tls_domain.clone() }))
+    }
 }
 
 impl ClusterArgs {
@@ -456,6 +483,12 @@ pub(crate) struct JobManagerArgs {
     /// Seconds without a heartbeat after which a TaskManager is dropped and its jobs fail
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub(crate) heartbeat_timeout: f64,
+    /// Serve gRPC over TLS with this certificate chain (PEM) [default: plaintext]
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub(crate) tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub(crate) tls_key: Option<PathBuf>,
     /// The cluster secret.
     #[command(flatten)]
     pub(crate) secret: SecretArgs,
@@ -479,6 +512,9 @@ pub(crate) struct TaskManagerArgs {
     /// The cluster secret.
     #[command(flatten)]
     pub(crate) secret: SecretArgs,
+    /// TLS to the JobManager.
+    #[command(flatten)]
+    pub(crate) tls: TlsTrustArgs,
 }
 
 /// `--secret` of the cluster processes.
@@ -498,7 +534,7 @@ impl SecretArgs {
     /// # Errors
     /// Neither is given, or the secret is empty.
     pub(crate) fn secret(&self) -> anyhow::Result<eddy_runtime::ClusterSecret> {
-        ClusterArgs { cluster: None, secret: self.secret.clone() }.secret()
+        ClusterArgs { cluster: None, secret: self.secret.clone(), tls: TlsTrustArgs::default() }.secret()
     }
 }
 
@@ -517,6 +553,9 @@ pub(crate) struct JobsArgs {
     /// The cluster secret.
     #[command(flatten)]
     pub(crate) secret: SecretArgs,
+    /// TLS to the JobManager.
+    #[command(flatten)]
+    pub(crate) tls: TlsTrustArgs,
 }
 
 /// Arguments of `eddy submit`.

@@ -44,6 +44,11 @@ pub(crate) fn jobmanager(args: &JobManagerArgs) -> Result<()> {
     config.heartbeat_interval = seconds("heartbeat-interval", args.heartbeat_interval)?;
     config.heartbeat_timeout = seconds("heartbeat-timeout", args.heartbeat_timeout)?;
     config.status_bind = args.status_bind;
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let read =
+            |path: &std::path::PathBuf| std::fs::read(path).with_context(|| path.display().to_string());
+        config.tls = Some(eddy_runtime::cluster::TlsIdentity { cert_pem: read(cert)?, key_pem: read(key)? });
+    }
     let jobmanager = JobManager::start(config)?;
     warn_if_public("JobManager", jobmanager.local_addr());
     let mut banner = format!("eddy jobmanager listening on {}", jobmanager.local_addr());
@@ -69,7 +74,8 @@ pub(crate) fn taskmanager(args: &TaskManagerArgs) -> Result<()> {
             std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
         }
     };
-    let config = TaskManagerConfig::new(args.jobmanager.clone(), args.bind, slots, args.secret.secret()?);
+    let mut config = TaskManagerConfig::new(args.jobmanager.clone(), args.bind, slots, args.secret.secret()?);
+    config.tls = args.tls.trust()?;
     let taskmanager = TaskManager::start(config, crate::jobs::registry())
         .with_context(|| format!("cannot join the cluster of {}", args.jobmanager))?;
     warn_if_public("data port", taskmanager.data_addr());
@@ -89,7 +95,7 @@ pub(crate) fn taskmanager(args: &TaskManagerArgs) -> Result<()> {
 /// # Errors
 /// No secret, a JobManager that cannot be reached or refuses.
 pub(crate) fn jobs(args: &JobsArgs) -> Result<()> {
-    let client = ClusterClient::connect(&args.jobmanager, args.secret.secret()?)
+    let client = ClusterClient::connect_with(&args.jobmanager, args.secret.secret()?, args.tls.trust()?)
         .with_context(|| format!("cannot reach the JobManager at {}", args.jobmanager))?;
     if let Some(id) = args.cancel {
         if client.cancel(id)? {

@@ -94,7 +94,7 @@ impl Target {
             anyhow::bail!("invalid parameter parallelism: must be at least 1, got 0");
         }
         let secret = cluster.secret()?;
-        let client = ClusterClient::connect(address, secret)
+        let client = ClusterClient::connect_with(address, secret, cluster.tls.trust()?)
             .with_context(|| format!("cannot reach the JobManager at {address}"))?;
         Ok(Target::Cluster(Box::new(ClusterTarget { client, parallelism, ran_on: Cell::new(0), listener })))
     }

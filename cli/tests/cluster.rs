@@ -402,3 +402,58 @@ fn jobs_are_listed_and_cancelled_and_sigterm_stops_the_processes() {
         assert!(status.success(), "{status:?}");
     }
 }
+
+#[test]
+fn the_control_plane_can_run_over_tls() {
+    let scratch = Scratch::new("cluster-tls");
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+    let cert = scratch.file("jobmanager.pem", &certified.cert.pem());
+    let key = scratch.file("jobmanager.key", &certified.signing_key.serialize_pem());
+    let jobmanager = Process::start(
+        &["jobmanager", "--bind", "127.0.0.1:0", "--tls-cert", p(&cert), "--tls-key", p(&key)],
+        SECRET,
+    );
+    let address = jobmanager.address_after("listening on ");
+    let _taskmanagers: Vec<Process> = (0..2)
+        .map(|_| {
+            Process::start(
+                &["taskmanager", "--jobmanager", &address, "--slots", "1", "--tls-ca", p(&cert)],
+                SECRET,
+            )
+        })
+        .collect();
+    let run = |extra: &[&str], output: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_eddy"))
+            .args([
+                "cc",
+                "--generate",
+                "er:500:400:3",
+                "--parallelism",
+                "2",
+                "--quiet",
+                "--output",
+                p(output),
+            ])
+            .args(["--cluster", &address])
+            .args(extra)
+            .env("EDDY_CLUSTER_SECRET", SECRET)
+            .output()
+            .unwrap()
+    };
+    let remote = scratch.path("tls.txt");
+    let output = run(&["--tls-ca", p(&cert)], &remote);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let local = scratch.path("local.txt");
+    common::ok(&["cc", "--generate", "er:500:400:3", "--parallelism", "2", "--quiet", "--output", p(&local)]);
+    assert_eq!(std::fs::read(local).unwrap(), std::fs::read(&remote).unwrap());
+    // Plaintext to a TLS JobManager: refused with a clear error, nothing written.
+    let plain = scratch.path("plain.txt");
+    let output = run(&[], &plain);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains(&address), "{}", text(&output.stderr));
+    assert!(!plain.exists());
+    // A certificate issued for another name is not trusted.
+    let wrong = run(&["--tls-ca", p(&cert), "--tls-domain", "eddy.example"], &plain);
+    assert_eq!(wrong.status.code(), Some(1), "{}", text(&wrong.stderr));
+}

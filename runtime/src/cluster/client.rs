@@ -9,7 +9,7 @@ use eddy_core::{Error, Result, SuperstepListener, SuperstepMetrics};
 use super::proto::{self, job_event};
 use super::taskmanager::connect;
 use super::worker::Client;
-use super::{ClusterSecret, JobFailed, network_error};
+use super::{ClusterSecret, JobFailed, TlsTrust, network_error};
 use crate::jobs::JobRequest;
 
 /// What a finished cluster job returns.
@@ -49,11 +49,23 @@ impl ClusterClient {
     /// # Errors
     /// [`Error::Network`] when it cannot be reached.
     pub fn connect(address: &str, secret: ClusterSecret) -> Result<ClusterClient> {
+        Self::connect_with(address, secret, None)
+    }
+
+    /// [`ClusterClient::connect`] to a JobManager that serves TLS (with `tls`).
+    ///
+    /// # Errors
+    /// [`Error::Network`] when it cannot be reached or its certificate is not trusted.
+    pub fn connect_with(
+        address: &str,
+        secret: ClusterSecret,
+        tls: Option<TlsTrust>,
+    ) -> Result<ClusterClient> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| Error::Internal(format!("cannot start the client runtime: {e}")))?;
-        let client = runtime.block_on(connect(address, &secret))?;
+        let client = runtime.block_on(connect(address, &secret, tls.as_ref()))?;
         Ok(ClusterClient { address: address.to_string(), client, runtime })
     }
 

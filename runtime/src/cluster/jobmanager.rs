@@ -34,6 +34,8 @@ pub struct JobManagerConfig {
     pub heartbeat_timeout: Duration,
     /// Where to serve the JSON status document over HTTP, if anywhere.
     pub status_bind: Option<SocketAddr>,
+    /// Serve gRPC over TLS with this identity (default: plaintext).
+    pub tls: Option<super::TlsIdentity>,
 }
 
 impl JobManagerConfig {
@@ -45,6 +47,7 @@ impl JobManagerConfig {
             heartbeat_interval: Duration::from_secs(1),
             heartbeat_timeout: Duration::from_secs(10),
             status_bind: None,
+            tls: None,
         }
     }
 
@@ -117,8 +120,18 @@ impl JobManager {
             .max_encoding_message_size(super::MAX_MESSAGE);
         let service =
             tonic::service::interceptor::InterceptedService::new(server, CheckSecret(config.secret.clone()));
+        let mut builder = tonic::transport::Server::builder();
+        if let Some(tls) = &config.tls {
+            let identity = tonic::transport::Identity::from_pem(&tls.cert_pem, &tls.key_pem);
+            builder = builder
+                .tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))
+                .map_err(|e| Error::InvalidParameter {
+                    name: "tls",
+                    reason: format!("unusable TLS identity: {e}"),
+                })?;
+        }
         runtime.spawn(async move {
-            let served = tonic::transport::Server::builder()
+            let served = builder
                 .add_service(service)
                 .serve_with_incoming_shutdown(nodelay(incoming), async {
                     let _ = stopped.await;

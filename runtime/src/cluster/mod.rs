@@ -71,6 +71,32 @@ const MAX_MESSAGE: usize = 1 << 31;
 /// The metadata entry that carries the cluster secret (binary: any bytes).
 const SECRET_KEY: &str = "x-eddy-secret-bin";
 
+/// TLS for the JobManager's gRPC service: its certificate chain and private key (PEM).
+#[derive(Clone)]
+pub struct TlsIdentity {
+    /// The certificate chain, PEM.
+    pub cert_pem: Vec<u8>,
+    /// The private key, PEM.
+    pub key_pem: Vec<u8>,
+}
+
+impl std::fmt::Debug for TlsIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TlsIdentity(<redacted>)")
+    }
+}
+
+/// TLS for TaskManagers and clients of a JobManager that uses it: the certificate
+/// authority to trust (PEM) and the name to expect in its certificate (default: the
+/// host of its address).
+#[derive(Debug, Clone)]
+pub struct TlsTrust {
+    /// The CA certificate (or the server's self-signed certificate), PEM.
+    pub ca_pem: Vec<u8>,
+    /// The server name to verify; `None`: the host part of the address.
+    pub domain: Option<String>,
+}
+
 /// A job failure reported by the cluster: the root cause's message, as the failing
 /// worker (or the JobManager, for a lost TaskManager) wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,12 +143,35 @@ impl Interceptor for CheckSecret {
 
 /// A gRPC failure talking to `address`, as an engine error.
 fn network_error(address: &str, status: &Status) -> eddy_core::Error {
-    let reason = match status.code() {
+    let mut reason = match status.code() {
         tonic::Code::Unauthenticated => format!("refused: {}", status.message()),
         tonic::Code::Unavailable => format!("unreachable: {}", status.message()),
         _ => status.message().to_string(),
     };
+    if let Some(source) = std::error::Error::source(status) {
+        let causes = causes(source);
+        if !reason.contains(&causes) {
+            reason = format!("{reason}: {causes}");
+        }
+    }
+    if reason.contains("h2 protocol error") {
+        reason.push_str(" (if the JobManager serves TLS, pass --tls-ca)");
+    }
     eddy_core::Error::Network { address: address.to_string(), reason }
+}
+
+/// An error and its sources, joined by ": " (a source already quoted is not repeated).
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// A tokio runtime for a cluster process or client.

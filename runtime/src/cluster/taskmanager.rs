@@ -14,7 +14,7 @@ use tonic::transport::{Channel, Endpoint};
 use super::proto::job_manager_client::JobManagerClient;
 use super::proto::{self, task};
 use super::worker::{Client, ClusterCommunicator, MetricsForwarder};
-use super::{AddSecret, ClusterSecret, network_error, tokio_runtime};
+use super::{AddSecret, ClusterSecret, TlsTrust, network_error, tokio_runtime};
 use crate::jobs::{JobRegistry, JobRequest, PreparedJob};
 use crate::net::{DataServer, Inbox, NetCancelHandle, NetCommunicator};
 use crate::run_worker;
@@ -31,12 +31,14 @@ pub struct TaskManagerConfig {
     pub slots: u32,
     /// The cluster secret.
     pub secret: ClusterSecret,
+    /// Reach a JobManager that serves TLS (default: plaintext).
+    pub tls: Option<TlsTrust>,
 }
 
 impl TaskManagerConfig {
-    /// A configuration.
+    /// A configuration (plaintext gRPC).
     pub fn new(jobmanager: impl Into<String>, bind: SocketAddr, slots: u32, secret: ClusterSecret) -> Self {
-        TaskManagerConfig { jobmanager: jobmanager.into(), bind, slots, secret }
+        TaskManagerConfig { jobmanager: jobmanager.into(), bind, slots, secret, tls: None }
     }
 }
 
@@ -73,7 +75,7 @@ impl TaskManager {
         let data_address = data.local_addr();
         let runtime = tokio_runtime("eddy-taskmanager", 2)?;
         let jobmanager = config.jobmanager.clone();
-        let client = runtime.block_on(connect(&jobmanager, &config.secret))?;
+        let client = runtime.block_on(connect(&jobmanager, &config.secret, config.tls.as_ref()))?;
         let registration = {
             let mut client = client.clone();
             let request =
@@ -188,15 +190,31 @@ impl Drop for TaskManager {
     }
 }
 
-/// Connects a gRPC client to the JobManager at `address`.
-pub(super) async fn connect(address: &str, secret: &ClusterSecret) -> Result<Client> {
-    let endpoint = Endpoint::from_shared(format!("http://{address}"))
-        .map_err(|e| Error::Network { address: address.to_string(), reason: format!("not an address: {e}") })?
+/// Connects a gRPC client to the JobManager at `address` (over TLS with `tls`).
+pub(super) async fn connect(address: &str, secret: &ClusterSecret, tls: Option<&TlsTrust>) -> Result<Client> {
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let invalid = |e: &dyn std::fmt::Display| Error::Network {
+        address: address.to_string(),
+        reason: format!("not an address: {e}"),
+    };
+    let mut endpoint = Endpoint::from_shared(format!("{scheme}://{address}"))
+        .map_err(|e| invalid(&e))?
         .connect_timeout(Duration::from_secs(10))
         .tcp_nodelay(true);
+    if let Some(tls) = tls {
+        let host = address.rsplit_once(':').map_or(address, |(host, _)| host).trim_matches(['[', ']']);
+        let domain = tls.domain.clone().unwrap_or_else(|| host.to_string());
+        let config = tonic::transport::ClientTlsConfig::new()
+            .ca_certificate(tonic::transport::Certificate::from_pem(&tls.ca_pem))
+            .domain_name(domain);
+        endpoint = endpoint.tls_config(config).map_err(|e| Error::Network {
+            address: address.to_string(),
+            reason: format!("unusable TLS settings: {e}"),
+        })?;
+    }
     let channel: Channel = endpoint.connect().await.map_err(|e| Error::Network {
         address: address.to_string(),
-        reason: format!("cannot connect: {e}"),
+        reason: format!("cannot connect: {}", super::causes(&e)),
     })?;
     Ok(JobManagerClient::with_interceptor(channel, AddSecret::new(secret))
         .max_decoding_message_size(super::MAX_MESSAGE)
