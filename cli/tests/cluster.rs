@@ -140,13 +140,24 @@ fn text(bytes: &[u8]) -> String {
 /// Runs `args` locally and on the cluster with `--parallelism 3 --output FILE`, and
 /// returns both files' contents.
 fn local_and_cluster(cluster: &Cluster, scratch: &Scratch, name: &str, args: &[&str]) -> (String, String) {
+    local_and_cluster_with(cluster, scratch, name, args, "3")
+}
+
+/// [`local_and_cluster`] with `--parallelism parallelism`.
+fn local_and_cluster_with(
+    cluster: &Cluster,
+    scratch: &Scratch,
+    name: &str,
+    args: &[&str],
+    parallelism: &str,
+) -> (String, String) {
     let local = scratch.path(&format!("{name}-local.txt"));
     let remote = scratch.path(&format!("{name}-cluster.txt"));
     let mut local_args = args.to_vec();
-    local_args.extend(["--parallelism", "3", "--quiet", "--output", p(&local)]);
+    local_args.extend(["--parallelism", parallelism, "--quiet", "--output", p(&local)]);
     common::ok(&local_args);
     let mut cluster_args = args.to_vec();
-    cluster_args.extend(["--parallelism", "3", "--quiet", "--output", p(&remote)]);
+    cluster_args.extend(["--parallelism", parallelism, "--quiet", "--output", p(&remote)]);
     let output = cluster.run(&cluster_args);
     assert!(output.status.success(), "{name} on the cluster failed: {}", text(&output.stderr));
     (std::fs::read_to_string(local).unwrap(), std::fs::read_to_string(remote).unwrap())
@@ -308,33 +319,8 @@ fn garbage_on_a_data_port_does_not_crash_the_taskmanager() {
 }
 
 fn local_and_cluster_p2(cluster: &Cluster, scratch: &Scratch) -> (String, String) {
-    let (local, remote) = (scratch.path("l.txt"), scratch.path("r.txt"));
-    common::ok(&[
-        "pagerank",
-        "--generate",
-        "rmat:8",
-        "--iterations",
-        "10",
-        "--parallelism",
-        "2",
-        "--quiet",
-        "--output",
-        p(&local),
-    ]);
-    let output = cluster.run(&[
-        "pagerank",
-        "--generate",
-        "rmat:8",
-        "--iterations",
-        "10",
-        "--parallelism",
-        "2",
-        "--quiet",
-        "--output",
-        p(&remote),
-    ]);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    (std::fs::read_to_string(local).unwrap(), std::fs::read_to_string(remote).unwrap())
+    let args = ["pagerank", "--generate", "rmat:8", "--iterations", "10"];
+    local_and_cluster_with(cluster, scratch, "p2", &args, "2")
 }
 
 #[test]

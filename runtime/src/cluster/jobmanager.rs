@@ -19,7 +19,7 @@ use tonic::{Request, Response, Status};
 
 use super::proto::job_manager_server::{JobManager as JobManagerService, JobManagerServer};
 use super::proto::{self, job_event, task};
-use super::{CheckSecret, ClusterSecret, http, tokio_runtime};
+use super::{Background, CheckSecret, ClusterSecret, http, tokio_runtime};
 
 /// How a JobManager runs.
 #[derive(Debug, Clone)]
@@ -69,8 +69,7 @@ impl JobManagerConfig {
 pub struct JobManager {
     address: SocketAddr,
     status_address: Option<SocketAddr>,
-    shutdown: Option<oneshot::Sender<()>>,
-    runtime: Option<tokio::runtime::Runtime>,
+    background: Background,
 }
 
 impl std::fmt::Debug for JobManager {
@@ -142,7 +141,8 @@ impl JobManager {
             }
         });
         tracing::info!(%address, status = ?status_address, "JobManager listening");
-        Ok(JobManager { address, status_address, shutdown: Some(shutdown), runtime: Some(runtime) })
+        let background = Background { shutdown: Some(shutdown), runtime: Some(runtime) };
+        Ok(JobManager { address, status_address, background })
     }
 
     /// The gRPC address it listens on.
@@ -157,31 +157,16 @@ impl JobManager {
 
     /// Serves until the process receives SIGTERM or SIGINT, then shuts down cleanly.
     pub fn run_until_signal(mut self) {
-        if let Some(runtime) = &self.runtime {
+        if let Some(runtime) = self.background.runtime() {
             runtime.block_on(super::shutdown_signal());
         }
-        self.stop();
+        self.background.stop();
         tracing::info!("JobManager stopped");
     }
 
     /// Stops serving and waits (briefly) for the server's tasks to end.
     pub fn shutdown(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_timeout(Duration::from_secs(2));
-        }
-    }
-}
-
-impl Drop for JobManager {
-    fn drop(&mut self) {
-        self.stop();
+        self.background.stop();
     }
 }
 

@@ -174,6 +174,35 @@ fn causes(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// A cluster process's background work: its tokio runtime and the signal that stops
+/// its main task. Stopped (at most once) by [`Background::stop`] or when dropped.
+struct Background {
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Background {
+    /// Signals the main task and gives the runtime's tasks two seconds to end.
+    fn stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+        }
+    }
+
+    fn runtime(&self) -> Option<&tokio::runtime::Runtime> {
+        self.runtime.as_ref()
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 /// A tokio runtime for a cluster process or client.
 fn tokio_runtime(name: &str, threads: usize) -> eddy_core::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()

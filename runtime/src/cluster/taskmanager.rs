@@ -14,7 +14,7 @@ use tonic::transport::{Channel, Endpoint};
 use super::proto::job_manager_client::JobManagerClient;
 use super::proto::{self, task};
 use super::worker::{Client, ClusterCommunicator, MetricsForwarder};
-use super::{AddSecret, ClusterSecret, TlsTrust, network_error, tokio_runtime};
+use super::{AddSecret, Background, ClusterSecret, TlsTrust, network_error, tokio_runtime};
 use crate::jobs::{JobRegistry, JobRequest, PreparedJob};
 use crate::net::{DataServer, Inbox, NetCancelHandle, NetCommunicator};
 use crate::run_worker;
@@ -46,8 +46,7 @@ impl TaskManagerConfig {
 pub struct TaskManager {
     id: String,
     data_address: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    runtime: Option<tokio::runtime::Runtime>,
+    background: Background,
     ended: Option<oneshot::Receiver<Result<()>>>,
 }
 
@@ -116,13 +115,8 @@ impl TaskManager {
             };
             let _ = ended_tx.send(outcome);
         });
-        Ok(TaskManager {
-            id,
-            data_address,
-            shutdown: Some(shutdown),
-            runtime: Some(runtime),
-            ended: Some(ended),
-        })
+        let background = Background { shutdown: Some(shutdown), runtime: Some(runtime) };
+        Ok(TaskManager { id, data_address, background, ended: Some(ended) })
     }
 
     /// The id the JobManager gave it (`tm-N`).
@@ -141,7 +135,7 @@ impl TaskManager {
     /// # Errors
     /// The connection to the JobManager broke.
     pub fn wait(&mut self) -> Result<()> {
-        match (self.ended.take(), &self.runtime) {
+        match (self.ended.take(), self.background.runtime()) {
             (Some(ended), Some(runtime)) => runtime
                 .block_on(ended)
                 .unwrap_or_else(|_| Err(Error::Internal("the TaskManager's task loop vanished".into()))),
@@ -155,7 +149,7 @@ impl TaskManager {
     /// # Errors
     /// The connection to the JobManager broke.
     pub fn run_until_signal(mut self) -> Result<()> {
-        let outcome = match (self.ended.take(), &self.runtime) {
+        let outcome = match (self.ended.take(), self.background.runtime()) {
             (Some(ended), Some(runtime)) => runtime.block_on(async {
                 tokio::select! {
                     outcome = ended => outcome.unwrap_or(Ok(())),
@@ -164,29 +158,14 @@ impl TaskManager {
             }),
             _ => Ok(()),
         };
-        self.stop();
+        self.background.stop();
         tracing::info!(taskmanager = %self.id, "TaskManager stopped");
         outcome
     }
 
     /// Leaves the cluster: stops taking tasks and heartbeating.
     pub fn shutdown(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_timeout(Duration::from_secs(2));
-        }
-    }
-}
-
-impl Drop for TaskManager {
-    fn drop(&mut self) {
-        self.stop();
+        self.background.stop();
     }
 }
 
