@@ -620,6 +620,16 @@ impl JobManagerService for Service {
             && !job.state.is_over()
         {
             job.supersteps += 1;
+            if let Ok(metrics) = postcard::from_bytes::<eddy_core::SuperstepMetrics>(&report.metrics) {
+                tracing::debug!(
+                    job = report.job_id,
+                    superstep = metrics.superstep,
+                    workset = metrics.workset_size,
+                    aggregates = ?metrics.aggregates,
+                    converged = metrics.converged,
+                    "superstep"
+                );
+            }
             let event = proto::JobEvent { kind: Some(job_event::Kind::Superstep(report.metrics)) };
             if job.events.send(Ok(event)).is_err() {
                 state.end_job(report.job_id, JobState::Cancelled("the submitting client went away".into()));
