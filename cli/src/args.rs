@@ -449,19 +449,27 @@ impl ClusterArgs {
     /// # Errors
     /// Neither is given, or the secret is empty.
     pub(crate) fn secret(&self) -> anyhow::Result<eddy_runtime::ClusterSecret> {
-        let secret = match &self.secret {
-            Some(s) => s.clone(),
-            None => std::env::var("EDDY_CLUSTER_SECRET").map_err(|_| {
-                anyhow::anyhow!(
-                    "cluster mode needs the cluster secret: set EDDY_CLUSTER_SECRET (or pass --secret)"
-                )
-            })?,
-        };
-        if secret.is_empty() {
-            anyhow::bail!("the cluster secret is empty: set EDDY_CLUSTER_SECRET to a non-empty value");
-        }
-        Ok(eddy_runtime::ClusterSecret::new(secret))
+        cluster_secret(self.secret.as_deref())
     }
+}
+
+/// The cluster secret: `flag` (--secret) or else `EDDY_CLUSTER_SECRET`.
+///
+/// # Errors
+/// Neither is given, or the secret is empty.
+fn cluster_secret(flag: Option<&str>) -> anyhow::Result<eddy_runtime::ClusterSecret> {
+    let secret = match flag {
+        Some(s) => s.to_string(),
+        None => std::env::var("EDDY_CLUSTER_SECRET").map_err(|_| {
+            anyhow::anyhow!(
+                "cluster mode needs the cluster secret: set EDDY_CLUSTER_SECRET (or pass --secret)"
+            )
+        })?,
+    };
+    if secret.is_empty() {
+        anyhow::bail!("the cluster secret is empty: set EDDY_CLUSTER_SECRET to a non-empty value");
+    }
+    Ok(eddy_runtime::ClusterSecret::new(secret))
 }
 
 /// Arguments of `eddy jobmanager`.
@@ -534,7 +542,7 @@ impl SecretArgs {
     /// # Errors
     /// Neither is given, or the secret is empty.
     pub(crate) fn secret(&self) -> anyhow::Result<eddy_runtime::ClusterSecret> {
-        ClusterArgs { cluster: None, secret: self.secret.clone(), tls: TlsTrustArgs::default() }.secret()
+        cluster_secret(self.secret.as_deref())
     }
 }
 

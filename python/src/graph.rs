@@ -120,12 +120,20 @@ fn joined<'py, V: numpy::Element>(py: Python<'py>, parts: Parts<V>) -> VertexVal
     }
 }
 
-fn runtime(parallelism: Option<usize>) -> PyResult<LocalRuntime> {
-    match parallelism {
+/// Runs `job` on `parallelism` local workers (default: `EDDY_PARALLELISM` or one per
+/// core) with the GIL released and Ctrl-C watched, and joins the workers' parts.
+fn run<V: numpy::Element + Send>(
+    py: Python<'_>,
+    parallelism: Option<usize>,
+    job: impl Fn(&eddy_core::Worker) -> eddy_gelly::Result<(Vec<u64>, Vec<V>, u32, bool)> + Sync + Send,
+) -> PyResult<VertexValues> {
+    let runtime = match parallelism {
         Some(p) => LocalRuntime::with_parallelism(p),
         None => LocalRuntime::from_env(),
     }
-    .py()
+    .py()?;
+    let parts = interruptible(py, || runtime.execute(|worker| Ok::<_, eddy_core::Error>(job(worker)?)))?;
+    Ok(joined(py, parts))
 }
 
 /// This worker's keys, values and the run's statistics.
@@ -237,54 +245,31 @@ impl Graph {
         parallelism: Option<usize>,
     ) -> PyResult<VertexValues> {
         let params = PageRank { damping, iterations, tolerance, max_iterations };
-        let runtime = runtime(parallelism)?;
-        let parts = interruptible(py, || {
-            runtime
-                .execute(|worker| Ok::<_, eddy_core::Error>(part(pagerank(&self.build(worker)?, &params)?)))
-        })?;
-        Ok(joined(py, parts))
+        run(py, parallelism, |worker| Ok(part(pagerank(&self.build(worker)?, &params)?)))
     }
 
     /// Weakly connected components: each vertex gets the smallest vertex id of its
     /// component.
     #[pyo3(signature = (*, parallelism=None))]
     fn connected_components(&self, py: Python<'_>, parallelism: Option<usize>) -> PyResult<VertexValues> {
-        let runtime = runtime(parallelism)?;
-        let parts = interruptible(py, || {
-            runtime.execute(|worker| {
-                Ok::<_, eddy_core::Error>(part(connected_components(&self.build(worker)?)?))
-            })
-        })?;
-        Ok(joined(py, parts))
+        run(py, parallelism, |worker| Ok(part(connected_components(&self.build(worker)?)?)))
     }
 
     /// Shortest-path distances from `source`: weighted (Dijkstra-style) when the graph
     /// has weights, hop counts otherwise; `inf` for unreachable vertices.
     #[pyo3(signature = (source, *, parallelism=None))]
     fn sssp(&self, py: Python<'_>, source: u64, parallelism: Option<usize>) -> PyResult<VertexValues> {
-        let runtime = runtime(parallelism)?;
-        let weighted = self.edges.weights.is_some();
-        let parts = interruptible(py, || {
-            runtime.execute(|worker| {
-                let result = if weighted {
-                    part(sssp(&self.build_weighted(worker)?, &source)?)
-                } else {
-                    part(bfs(&self.build(worker)?, &source)?)
-                };
-                Ok::<_, eddy_core::Error>(result)
-            })
-        })?;
-        Ok(joined(py, parts))
+        if self.edges.weights.is_some() {
+            run(py, parallelism, |worker| Ok(part(sssp(&self.build_weighted(worker)?, &source)?)))
+        } else {
+            self.bfs(py, source, parallelism)
+        }
     }
 
     /// Breadth-first search from `source`: hop counts (weights ignored), `inf` for
     /// unreachable vertices.
     #[pyo3(signature = (source, *, parallelism=None))]
     fn bfs(&self, py: Python<'_>, source: u64, parallelism: Option<usize>) -> PyResult<VertexValues> {
-        let runtime = runtime(parallelism)?;
-        let parts = interruptible(py, || {
-            runtime.execute(|worker| Ok::<_, eddy_core::Error>(part(bfs(&self.build(worker)?, &source)?)))
-        })?;
-        Ok(joined(py, parts))
+        run(py, parallelism, |worker| Ok(part(bfs(&self.build(worker)?, &source)?)))
     }
 }
