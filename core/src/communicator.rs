@@ -144,6 +144,12 @@ pub trait Communicator: Send {
         let outgoing = (0..self.peers()).map(|_| Batch::Encoded(value.clone())).collect();
         self.exchange(outgoing)?.into_iter().map(Batch::encode).collect()
     }
+
+    /// Why the job was cancelled, once the executor cancelled it (the superstep engine
+    /// asks at every boundary); `None` (the default) while it runs.
+    fn cancelled(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The communicator of a job with a single worker: every exchange returns what it sent.
@@ -182,7 +188,7 @@ impl Communicator for Loopback {
 /// # Ok::<(), eddy_core::Error>(())
 /// ```
 pub fn run_single<R>(job: impl FnOnce(&crate::Worker) -> Result<R>) -> Result<R> {
-    let worker = crate::Worker::new(Box::new(Loopback), None);
+    let worker = crate::Worker::new(Box::new(Loopback), crate::JobHooks::default());
     job(&worker)
 }
 

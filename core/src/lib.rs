@@ -2,7 +2,8 @@
 //! [`Communicator`] seam between workers.
 //!
 //! Entrypoint: [`DataSet`], obtained from a [`Worker`] inside a job (see `eddy-runtime`
-//! for the executors that run jobs), and [`Iteration`] for bulk and delta iterations.
+//! for the executors that run jobs), [`Iteration`] for bulk and delta iterations, and
+//! [`SuperstepEngine`], through which every iterative loop ends its supersteps.
 //!
 //! A job is ordinary Rust code run by every worker (SPMD): each worker holds one
 //! partition of every dataset; partition-local operators are fused into one pass;
@@ -25,8 +26,12 @@ pub use error::{Error, Result};
 pub use iteration::aggregator::{Aggregator, AggregatorHandle, Count, Max, Min, Sum};
 pub use iteration::delta::{DeltaStep, SolutionSet};
 pub use iteration::metrics::{IterationKind, MetricsRecorder, SuperstepListener, SuperstepMetrics};
+pub use iteration::superstep::{
+    Boundary, CancelToken, Checkpoint, CheckpointStore, Control, IterationState, MemoryCheckpoints,
+    SuperstepEngine,
+};
 pub use iteration::{Iteration, IterationSummary, Superstep};
 pub use operators::exchange::Broadcast;
 pub use operators::join::{HashIndex, Index, JoinHint};
 pub use operators::keyed::Grouped;
-pub use worker::Worker;
+pub use worker::{JobHooks, Worker};

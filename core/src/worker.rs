@@ -10,20 +10,52 @@
 //! until the peer's next exchange, so keep control flow that precedes an exchange
 //! identical on all workers (decide on all-reduced values, never on local ones).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use crate::communicator::{Batch, Communicator, Data};
 use crate::dataset::DataSet;
 use crate::iteration::metrics::SuperstepListener;
+use crate::iteration::superstep::{CancelToken, CheckpointStore};
 use crate::{Error, Result};
 
-/// One worker of a running job: its partition index, its communicator and its listener.
+/// What an executor attaches to every worker of a job, for the superstep engine: the
+/// metrics listener, the checkpoint store and a cancel token. All optional.
+#[derive(Clone, Default)]
+pub struct JobHooks {
+    /// Receives every superstep's metrics (on worker 0).
+    pub listener: Option<Arc<dyn SuperstepListener>>,
+    /// Saves iteration state at superstep boundaries and restores it when a job resumes.
+    pub checkpoints: Option<Arc<dyn CheckpointStore>>,
+    /// Cancels the job at the next superstep boundary.
+    pub cancel: Option<CancelToken>,
+}
+
+impl std::fmt::Debug for JobHooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobHooks")
+            .field("listener", &self.listener.is_some())
+            .field("checkpoints", &self.checkpoints.is_some())
+            .field("cancel", &self.cancel)
+            .finish()
+    }
+}
+
+impl JobHooks {
+    /// Hooks with just a listener (or none).
+    pub fn with_listener(listener: Option<Arc<dyn SuperstepListener>>) -> Self {
+        JobHooks { listener, ..Self::default() }
+    }
+}
+
+/// One worker of a running job: its partition index, its communicator and its hooks.
 pub struct Worker {
     index: usize,
     peers: usize,
     communicator: RefCell<Box<dyn Communicator>>,
-    listener: Option<Arc<dyn SuperstepListener>>,
+    hooks: JobHooks,
+    /// Iterations started so far on this worker (the next one's ordinal).
+    iterations: Cell<u32>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -34,12 +66,13 @@ impl std::fmt::Debug for Worker {
 
 impl Worker {
     /// Creates a worker around a communicator; executors call this, jobs receive `&Worker`.
-    pub fn new(communicator: Box<dyn Communicator>, listener: Option<Arc<dyn SuperstepListener>>) -> Self {
+    pub fn new(communicator: Box<dyn Communicator>, hooks: JobHooks) -> Self {
         Worker {
             index: communicator.index(),
             peers: communicator.peers(),
             communicator: RefCell::new(communicator),
-            listener,
+            hooks,
+            iterations: Cell::new(0),
         }
     }
 
@@ -60,7 +93,26 @@ impl Worker {
 
     /// The listener that receives per-superstep metrics, if the executor has one.
     pub fn listener(&self) -> Option<&Arc<dyn SuperstepListener>> {
-        self.listener.as_ref()
+        self.hooks.listener.as_ref()
+    }
+
+    /// The job's checkpoint store, if the executor has one.
+    pub fn checkpoints(&self) -> Option<&Arc<dyn CheckpointStore>> {
+        self.hooks.checkpoints.as_ref()
+    }
+
+    /// Why the job was cancelled, once it was (by the executor or a [`CancelToken`]).
+    pub fn cancellation(&self) -> Option<String> {
+        let token = self.hooks.cancel.as_ref().and_then(|t| t.reason().map(str::to_string));
+        token.or_else(|| self.communicator.borrow().cancelled())
+    }
+
+    /// The ordinal of the iteration that starts now (0, 1, … per job; the same on every
+    /// worker because every worker runs the same iterations).
+    pub(crate) fn next_iteration(&self) -> u32 {
+        let ordinal = self.iterations.get();
+        self.iterations.set(ordinal + 1);
+        ordinal
     }
 
     /// Sends `outgoing[j]` to worker `j` and returns what every worker sent here, in

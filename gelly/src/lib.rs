@@ -29,7 +29,7 @@ pub mod ids;
 pub mod load;
 pub mod models;
 
+pub use eddy_core::IterationSummary;
 pub use error::{Error, Result};
 pub use graph::{EdgeDirection, Graph, Triplet};
 pub use ids::{VertexIds, VertexKey};
-pub use models::IterationStats;

@@ -302,25 +302,27 @@ fn lloyd(
     tolerance: f64,
     row_norms: &[f64],
 ) -> Result<KMeansFit> {
-    let mut labels = vec![u32::MAX; part.x().nrows()];
+    let labels = vec![u32::MAX; part.x().nrows()];
     type Aggregate = (Sum<f64>, Sum<f64>, Count);
     let iteration = Iteration::new(params.max_iterations)
         .aggregate::<Aggregate>()
         .converge_when(move |(_, shift, changed)| changed.get() == 0 || shift.get() <= tolerance);
     let start = worker.from_partition(vec![initial.into_raw_vec_and_offset().0]);
-    let (result, summary) = iteration.bulk(start, |step, centroids| {
-        let old = to_centroids(centroids.collect_partition(), part.features())?;
-        let (next, inertia, changed) = lloyd_step(worker, part, old.clone(), &mut labels, row_norms)?;
-        let shift = (&next - &old).mapv(|v| v * v).sum();
-        // Global values enter the aggregate once (from worker 0) and stay exact.
-        let global = if worker.index() == 0 { (inertia, shift) } else { (0.0, 0.0) };
-        step.aggregate(|(i, s, c): &mut Aggregate| {
-            i.add(global.0);
-            s.add(global.1);
-            c.add(changed);
-        });
-        Ok(worker.from_partition(vec![next.into_raw_vec_and_offset().0]))
-    })?;
+    // The labels are state: a superstep counts the rows whose label changed.
+    let (result, mut labels, summary) =
+        iteration.bulk_with_state(start, labels, |step, labels, centroids| {
+            let old = to_centroids(centroids.collect_partition(), part.features())?;
+            let (next, inertia, changed) = lloyd_step(worker, part, old.clone(), labels, row_norms)?;
+            let shift = (&next - &old).mapv(|v| v * v).sum();
+            // Global values enter the aggregate once (from worker 0) and stay exact.
+            let global = if worker.index() == 0 { (inertia, shift) } else { (0.0, 0.0) };
+            step.aggregate(|(i, s, c): &mut Aggregate| {
+                i.add(global.0);
+                s.add(global.1);
+                c.add(changed);
+            });
+            Ok(worker.from_partition(vec![next.into_raw_vec_and_offset().0]))
+        })?;
     let centroids = to_centroids(result.collect_partition(), part.features())?;
     // The labels and the exact inertia of the final centroids (after a last update that
     // changed no label, the labels are already theirs; the pass confirms them).

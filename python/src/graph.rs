@@ -7,7 +7,7 @@ use std::sync::Arc;
 use eddy_datasets::edgelist::{EdgeList, read_edge_list};
 use eddy_datasets::generators::GeneratorSpec;
 use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
-use eddy_gelly::{Graph as GellyGraph, IterationStats, VertexKey};
+use eddy_gelly::{Graph as GellyGraph, IterationSummary, VertexKey};
 use eddy_runtime::LocalRuntime;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -138,7 +138,7 @@ fn run<V: numpy::Element + Send>(
 
 /// This worker's keys, values and the run's statistics.
 fn part<K: VertexKey, V, EV, A>(
-    (result, stats): (GellyGraph<'_, K, V, EV>, IterationStats<A>),
+    (result, stats): (GellyGraph<'_, K, V, EV>, IterationSummary<A>),
 ) -> (Vec<K>, Vec<V>, u32, bool) {
     (result.local_keys().to_vec(), result.into_local_values(), stats.supersteps, stats.converged)
 }

@@ -188,6 +188,10 @@ impl ChannelCommunicator {
 }
 
 impl Communicator for ChannelCommunicator {
+    fn cancelled(&self) -> Option<String> {
+        self.cancelled.get().cloned()
+    }
+
     fn index(&self) -> usize {
         self.index
     }

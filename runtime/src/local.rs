@@ -17,7 +17,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use eddy_core::{Communicator, Error, Result, SuperstepListener, Worker};
+use eddy_core::{
+    CancelToken, CheckpointStore, Communicator, Error, JobHooks, Result, SuperstepListener, Worker,
+};
 
 use crate::channel::{CancelHandle, ChannelCommunicator};
 use crate::config::RuntimeConfig;
@@ -27,15 +29,12 @@ use crate::{pool, supervise};
 #[derive(Clone)]
 pub struct LocalRuntime {
     config: RuntimeConfig,
-    listener: Option<Arc<dyn SuperstepListener>>,
+    hooks: JobHooks,
 }
 
 impl std::fmt::Debug for LocalRuntime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LocalRuntime")
-            .field("config", &self.config)
-            .field("listener", &self.listener.is_some())
-            .finish()
+        f.debug_struct("LocalRuntime").field("config", &self.config).field("hooks", &self.hooks).finish()
     }
 }
 
@@ -46,7 +45,7 @@ impl LocalRuntime {
     /// An invalid configuration (zero parallelism).
     pub fn new(config: RuntimeConfig) -> Result<Self> {
         config.validate()?;
-        Ok(LocalRuntime { config, listener: None })
+        Ok(LocalRuntime { config, hooks: JobHooks::default() })
     }
 
     /// A runtime with `parallelism` workers.
@@ -67,7 +66,21 @@ impl LocalRuntime {
 
     /// Sends every superstep's metrics to `listener`.
     pub fn with_listener(mut self, listener: Arc<dyn SuperstepListener>) -> Self {
-        self.listener = Some(listener);
+        self.hooks.listener = Some(listener);
+        self
+    }
+
+    /// Saves iteration state to `store` at the supersteps it asks for, and resumes every
+    /// iteration that has a checkpoint there (see [`eddy_core::SuperstepEngine`]).
+    pub fn with_checkpoints(mut self, store: Arc<dyn CheckpointStore>) -> Self {
+        self.hooks.checkpoints = Some(store);
+        self
+    }
+
+    /// Lets `token` cancel the jobs of this runtime: an iteration ends after the boundary
+    /// of the superstep it is in with [`Error::Cancelled`].
+    pub fn with_cancel_token(mut self, token: CancelToken) -> Self {
+        self.hooks.cancel = Some(token);
         self
     }
 
@@ -163,7 +176,7 @@ impl LocalRuntime {
                 let taken =
                     workers.get(index).and_then(|w| w.lock().unwrap_or_else(PoisonError::into_inner).take());
                 if let Some((communicator, _running)) = taken {
-                    let outcome = run_worker(Box::new(communicator), self.listener.clone(), job);
+                    let outcome = run_worker(Box::new(communicator), self.hooks.clone(), job);
                     *outcomes[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
                 }
             });
@@ -198,7 +211,7 @@ impl LocalRuntime {
             let handles: Vec<_> = communicators
                 .into_iter()
                 .map(|communicator| {
-                    let listener = self.listener.clone();
+                    let hooks = self.hooks.clone();
                     let index = communicator.index();
                     let abort = communicator.abort_handle();
                     let running = running.clone();
@@ -206,7 +219,7 @@ impl LocalRuntime {
                         .name(format!("eddy-worker-{index}"))
                         .spawn_scoped(scope, move || {
                             let _running = running;
-                            run_worker(Box::new(communicator), listener, job)
+                            run_worker(Box::new(communicator), hooks, job)
                         })
                         .map_err(|e| {
                             // Tell the workers already running not to wait for this one.
@@ -248,17 +261,17 @@ impl LocalRuntime {
 ///
 /// # Example
 /// ```
-/// let n = eddy_runtime::run_worker(Box::new(eddy_core::Loopback), None, |w| w.generate(10, |i| i).count())?;
+/// let n = eddy_runtime::run_worker(Box::new(eddy_core::Loopback), Default::default(), |w| w.generate(10, |i| i).count())?;
 /// assert_eq!(n, 10);
 /// # Ok::<(), eddy_core::Error>(())
 /// ```
 pub fn run_worker<R>(
     communicator: Box<dyn Communicator>,
-    listener: Option<Arc<dyn SuperstepListener>>,
+    hooks: JobHooks,
     job: impl FnOnce(&Worker) -> Result<R>,
 ) -> Result<R> {
     let index = communicator.index();
-    let worker = Worker::new(communicator, listener);
+    let worker = Worker::new(communicator, hooks);
     let outcome = match catch_unwind(AssertUnwindSafe(|| job(&worker))) {
         Ok(result) => result,
         Err(payload) => {

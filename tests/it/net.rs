@@ -88,7 +88,7 @@ fn run_all<R: Send>(
     std::thread::scope(|scope| {
         let threads: Vec<_> = communicators
             .into_iter()
-            .map(|c| scope.spawn(move || run_worker(Box::new(c), None, job)))
+            .map(|c| scope.spawn(move || run_worker(Box::new(c), Default::default(), job)))
             .collect();
         threads.into_iter().map(|t| t.join().expect("run_worker catches panics")).collect()
     })
@@ -294,7 +294,7 @@ fn cancelling_wakes_a_waiting_worker_and_every_later_exchange_fails() {
     std::thread::scope(|scope| {
         let mut handles: Vec<_> = communicators
             .into_iter()
-            .map(|c| scope.spawn(move || run_worker(Box::new(c), None, job)))
+            .map(|c| scope.spawn(move || run_worker(Box::new(c), Default::default(), job)))
             .collect();
         // Worker 1 is (or soon will be) blocked in its barrier, waiting for worker 0.
         std::thread::sleep(Duration::from_millis(100));
@@ -482,7 +482,7 @@ fn a_receiver_that_does_not_read_stalls_its_sender_after_a_bounded_amount() {
     std::thread::scope(|scope| {
         let handles: Vec<_> = communicators
             .into_iter()
-            .map(|c| scope.spawn(move || run_worker(Box::new(c), None, job)))
+            .map(|c| scope.spawn(move || run_worker(Box::new(c), Default::default(), job)))
             .collect();
         // Wait until the sender has made no progress for half a second.
         let (mut last, mut quiet) = (u64::MAX, 0);

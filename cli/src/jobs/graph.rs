@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use eddy_core::{Data, Worker};
 use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
-use eddy_gelly::{Graph, IterationStats};
+use eddy_gelly::{Graph, IterationSummary};
 use serde::{Deserialize, Serialize};
 
 use super::prepare_error;
@@ -78,8 +78,8 @@ pub(crate) struct GraphPart<V, A> {
     pub(crate) supersteps: u32,
     /// Whether the iteration converged before its limit.
     pub(crate) converged: bool,
-    /// The last superstep's aggregate.
-    pub(crate) aggregate: A,
+    /// The last superstep's aggregate (`None` if no superstep ran).
+    pub(crate) aggregate: Option<A>,
     /// Whether the algorithm used edge weights (sssp on a weighted input).
     pub(crate) weighted: bool,
     /// What was loaded, for people.
@@ -157,7 +157,7 @@ fn solve<'w, EV, V, A>(
     started: Instant,
     algorithm: impl FnOnce(
         &Graph<'w, u64, (), EV>,
-    ) -> eddy_gelly::Result<(Graph<'w, u64, V, EV>, IterationStats<A>)>,
+    ) -> eddy_gelly::Result<(Graph<'w, u64, V, EV>, IterationSummary<A>)>,
 ) -> eddy_gelly::Result<GraphPart<V, A>>
 where
     EV: Data + Clone,

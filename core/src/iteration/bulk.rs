@@ -10,11 +10,10 @@
 //! [`crate::DataSet::cache`] — and captured by the step; building them inside the step
 //! would re-shuffle them every superstep.
 
-use std::time::Instant;
-
 use super::aggregator::Aggregator;
 use super::metrics::IterationKind;
-use super::{Iteration, IterationSummary, Reporter, Superstep};
+use super::superstep::{Control, IterationState, SuperstepEngine};
+use super::{Iteration, IterationSummary, Superstep};
 use crate::Result;
 use crate::communicator::Data;
 use crate::dataset::DataSet;
@@ -25,6 +24,9 @@ impl<A: Aggregator> Iteration<A> {
     /// # Arguments
     /// - `initial`: the partial solution before superstep 1.
     /// - `step`: maps (superstep context, partial solution) to the next partial solution.
+    ///   It must not carry state of its own from one superstep to the next (a checkpoint
+    ///   saves the partial solution only); a step that does uses
+    ///   [`Iteration::bulk_with_state`].
     ///
     /// # Returns
     /// The final partial solution and an [`IterationSummary`].
@@ -40,30 +42,47 @@ impl<A: Aggregator> Iteration<A> {
         T: Data,
         F: FnMut(&Superstep<A>, DataSet<'s, T>) -> Result<DataSet<'s, T>>,
     {
+        let (result, (), summary) =
+            self.bulk_with_state(initial, (), |context, (), data| step(context, data))?;
+        Ok((result, summary))
+    }
+
+    /// A bulk iteration whose step also carries `state` from one superstep to the next
+    /// (k-means' labels, an optimiser's memory): the step receives it mutably, and
+    /// checkpoints save and restore it with the partial solution.
+    ///
+    /// # Returns
+    /// The final partial solution, the final state and an [`IterationSummary`].
+    ///
+    /// # Errors
+    /// What the step returns, a failed peer, a checkpoint that does not fit.
+    pub fn bulk_with_state<'w: 's, 's, T, S, F>(
+        &self,
+        initial: DataSet<'w, T>,
+        state: S,
+        mut step: F,
+    ) -> Result<(DataSet<'w, T>, S, IterationSummary<A>)>
+    where
+        T: Data,
+        S: IterationState,
+        F: FnMut(&Superstep<A>, &mut S, DataSet<'s, T>) -> Result<DataSet<'s, T>>,
+    {
         let worker = initial.worker;
-        let reporter = Reporter::new(worker, IterationKind::Bulk);
-        let mut current: Vec<T> = initial.collect_partition();
-        let mut summary = IterationSummary { supersteps: 0, converged: false, aggregate: None };
-        for number in 1..=self.max_iterations {
-            let started = Instant::now();
-            let context = Superstep::new(number, summary.aggregate.take());
-            let next = step(&context, DataSet::from_iter(worker, current))?;
-            current = next.collect_partition();
-            let local = (context.aggregator.take(), current.len() as u64);
-            let partials = worker.control_gather(local)?;
-            let mut aggregate = A::default();
-            let mut size = 0;
-            for (partial, n) in &partials {
-                aggregate.merge(partial);
-                size += n;
-            }
-            let converged = self.converged(&aggregate);
-            reporter.report(number, size, None, &aggregate, converged, started.elapsed());
-            if summary.finish_superstep(number, aggregate, converged) {
+        let mut current = (initial.collect_partition(), state);
+        let mut engine = SuperstepEngine::start(worker, IterationKind::Bulk, self, false, &mut current)?;
+        while let Some(number) = engine.next_superstep() {
+            let context = Superstep::new(number, engine.previous().cloned());
+            let (partial, state) = &mut current;
+            let next = step(&context, state, DataSet::from_iter(worker, std::mem::take(partial)))?;
+            *partial = next.collect_partition();
+            let local =
+                Control { active: partial.len() as u64, changed: 0, aggregate: context.aggregator.take() };
+            if engine.end_superstep(local, &current)?.done {
                 break;
             }
         }
-        Ok((DataSet::from_iter(worker, current), summary))
+        let (partial, state) = current;
+        Ok((DataSet::from_iter(worker, partial), state, engine.finish()))
     }
 }
 

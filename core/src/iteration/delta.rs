@@ -16,11 +16,11 @@
 use std::cell::RefCell;
 use std::hash::Hash;
 use std::rc::Rc;
-use std::time::Instant;
 
 use super::aggregator::Aggregator;
 use super::metrics::IterationKind;
-use super::{Iteration, IterationSummary, Reporter, Superstep};
+use super::superstep::{Control, IterationState, SuperstepEngine, decode, encode};
+use super::{Iteration, IterationSummary, Superstep};
 use crate::Result;
 use crate::communicator::Data;
 use crate::dataset::DataSet;
@@ -131,60 +131,80 @@ impl<A: Aggregator> Iteration<A> {
     {
         let worker = solution.worker;
         let peers = worker.parallelism();
-        let reporter = Reporter::new(worker, IterationKind::Delta);
         let mut index: FxHashMap<K, S> = FxHashMap::default();
         for record in solution.partition_by_hash(&key)?.iter {
             index.insert(key(&record), record);
         }
         let solution = SolutionSet { index: Rc::new(RefCell::new(index)), worker: worker.index(), peers };
-        let mut workset: Vec<W> = workset.collect_partition();
-        let mut workset_size = worker.all_reduce(workset.len() as u64, |a, b| a + b)?;
-        let mut summary = IterationSummary { supersteps: 0, converged: workset_size == 0, aggregate: None };
-        for number in 1..=self.max_iterations {
-            if workset_size == 0 {
-                summary.converged = true;
-                break;
-            }
-            let started = Instant::now();
+        let mut state =
+            DeltaState { solution: solution.clone(), key: &key, workset: workset.collect_partition() };
+        let mut engine = SuperstepEngine::start(worker, IterationKind::Delta, self, true, &mut state)?;
+        let workset_size = worker.all_reduce(state.workset.len() as u64, |a, b| a + b)?;
+        if workset_size == 0 {
+            engine.end_empty();
+        }
+        while let Some(number) = engine.next_superstep() {
             let context = DeltaStep {
-                superstep: Superstep::new(number, summary.aggregate.take()),
+                superstep: Superstep::new(number, engine.previous().cloned()),
                 solution: solution.clone(),
             };
-            let (delta, next) = step(&context, DataSet::from_iter(worker, workset))?;
-            workset = next.collect_partition();
+            let (delta, next) =
+                step(&context, DataSet::from_iter(worker, std::mem::take(&mut state.workset)))?;
+            state.workset = next.collect_partition();
             let mut buckets: Vec<Vec<S>> = (0..peers).map(|_| Vec::new()).collect();
             for record in delta.iter {
                 buckets[partition_of(&key(&record), peers)].push(record);
             }
-            let local_aggregate = context.superstep.aggregator.take();
-            let sizes = (workset.len() as u64, buckets.iter().map(Vec::len).sum::<usize>() as u64);
-            let outgoing = buckets.into_iter().map(|b| vec![(b, local_aggregate.clone(), sizes)]).collect();
-            let received = worker.all_to_all::<(Vec<S>, A, (u64, u64))>(outgoing)?;
-            let mut aggregate = A::default();
-            let (mut next_size, mut delta_size) = (0, 0);
+            let delta_size = buckets.iter().map(Vec::len).sum::<usize>() as u64;
             {
                 let mut index = solution.index.borrow_mut();
-                for (records, partial, (w, d)) in received.into_iter().flatten() {
-                    for record in records {
-                        index.insert(key(&record), record);
-                    }
-                    aggregate.merge(&partial);
-                    next_size += w;
-                    delta_size += d;
+                for record in worker.all_to_all(buckets)?.into_iter().flatten() {
+                    index.insert(key(&record), record);
                 }
             }
-            workset_size = next_size;
-            let converged = self.converged(&aggregate) || workset_size == 0;
-            reporter.report(number, workset_size, Some(delta_size), &aggregate, converged, started.elapsed());
-            if summary.finish_superstep(number, aggregate, converged) {
+            let local = Control {
+                active: state.workset.len() as u64,
+                changed: delta_size,
+                aggregate: context.superstep.aggregator.take(),
+            };
+            drop(context);
+            if engine.end_superstep(local, &state)?.done {
                 break;
             }
         }
+        drop(state);
         let records: Vec<S> = match Rc::try_unwrap(solution.index) {
             Ok(cell) => cell.into_inner().into_values().collect(),
             Err(shared) => shared.borrow_mut().drain().map(|(_, v)| v).collect(),
         };
-        Ok((DataSet::from_iter(worker, records), summary))
+        Ok((DataSet::from_iter(worker, records), engine.finish()))
+    }
+}
+
+/// A delta iteration's state between supersteps: this worker's solution-set records and
+/// workset.
+struct DeltaState<'k, K, S, W, F> {
+    solution: SolutionSet<K, S>,
+    key: &'k F,
+    workset: Vec<W>,
+}
+
+impl<K: Hash + Eq, S: Data, W: Data, F: Fn(&S) -> K> IterationState for DeltaState<'_, K, S, W, F> {
+    fn save(&self) -> Result<Vec<u8>> {
+        let index = self.solution.index.borrow();
+        let records: Vec<&S> = index.values().collect();
+        encode(&(records, &self.workset))
+    }
+
+    fn restore(&mut self, bytes: &[u8]) -> Result<()> {
+        let (records, workset): (Vec<S>, Vec<W>) = decode(bytes)?;
+        let mut index = self.solution.index.borrow_mut();
+        index.clear();
+        for record in records {
+            index.insert((self.key)(&record), record);
+        }
+        self.workset = workset;
+        Ok(())
     }
 }
 

@@ -16,6 +16,12 @@ pub enum IterationKind {
     Bulk,
     /// A delta iteration (`iterate_delta`).
     Delta,
+    /// Gelly's vertex-centric (Pregel) model, and scatter-gather compiled onto it.
+    VertexCentric,
+    /// Gelly's gather-sum-apply model.
+    GatherSumApply,
+    /// A hand-written graph kernel (fast PageRank, SSSP, BFS, connected components).
+    Kernel,
 }
 
 /// What happened in one superstep, summed over all workers.
@@ -25,9 +31,11 @@ pub struct SuperstepMetrics {
     pub kind: IterationKind,
     /// The superstep number, from 1.
     pub superstep: u32,
-    /// Records of the next partial solution (bulk) or of the next workset (delta).
+    /// What was active: records of the next partial solution (bulk), of the next workset
+    /// (delta), vertices computed (graph models and kernels).
     pub workset_size: u64,
-    /// Records of the delta applied to the solution set (delta iterations only).
+    /// What changed: records of the delta applied to the solution set (delta), vertex
+    /// values updated (graph models and kernels); `None` for bulk iterations.
     pub delta_size: Option<u64>,
     /// The all-reduced aggregators, as numbers ([`crate::Aggregator::values`]).
     pub aggregates: Vec<f64>,

@@ -1,4 +1,5 @@
-//! Iterations: bulk ([`bulk`]) and delta ([`delta`]), their aggregators and metrics.
+//! Iterations: bulk ([`bulk`]) and delta ([`delta`]), their aggregators and metrics, and
+//! the [`superstep`] engine that ends every superstep of every iteration in the workspace.
 //!
 //! Both are configured by one builder, [`Iteration`]: the maximum number of supersteps,
 //! the aggregator type and an optional convergence criterion over the all-reduced
@@ -13,12 +14,9 @@ pub mod aggregator;
 pub mod bulk;
 pub mod delta;
 pub mod metrics;
+pub mod superstep;
 
-use std::time::{Duration, Instant};
-
-use crate::worker::Worker;
 use aggregator::{Aggregator, AggregatorHandle};
-use metrics::{IterationKind, SuperstepMetrics};
 
 type Criterion<A> = Box<dyn Fn(&A) -> bool>;
 
@@ -75,7 +73,7 @@ impl<A: Aggregator> Iteration<A> {
         self.max_iterations
     }
 
-    fn converged(&self, aggregate: &A) -> bool {
+    pub(crate) fn converged(&self, aggregate: &A) -> bool {
         self.criterion.as_ref().is_some_and(|c| c(aggregate))
     }
 }
@@ -127,52 +125,12 @@ pub struct IterationSummary<A> {
 }
 
 impl<A> IterationSummary<A> {
-    /// Records the end of superstep `number` with its global aggregate; returns true if
-    /// the iteration ends here.
-    fn finish_superstep(&mut self, number: u32, aggregate: A, converged: bool) -> bool {
-        self.supersteps = number;
-        self.aggregate = Some(aggregate);
-        self.converged = converged;
-        converged
-    }
-}
-
-/// Builds a metrics record and hands it to the job's listener (worker 0 only).
-struct Reporter<'w> {
-    worker: &'w Worker,
-    kind: IterationKind,
-    started: Instant,
-}
-
-impl<'w> Reporter<'w> {
-    fn new(worker: &'w Worker, kind: IterationKind) -> Self {
-        Reporter { worker, kind, started: Instant::now() }
-    }
-
-    fn report<A: Aggregator>(
-        &self,
-        superstep: u32,
-        workset_size: u64,
-        delta_size: Option<u64>,
-        aggregate: &A,
-        converged: bool,
-        elapsed: Duration,
-    ) {
-        tracing::debug!(superstep, workset_size, ?delta_size, converged, "superstep done");
-        if self.worker.index() != 0 {
-            return;
-        }
-        if let Some(listener) = self.worker.listener() {
-            listener.on_superstep(&SuperstepMetrics {
-                kind: self.kind,
-                superstep,
-                workset_size,
-                delta_size,
-                aggregates: aggregate.values(),
-                converged,
-                elapsed,
-                total_elapsed: self.started.elapsed(),
-            });
+    /// The same summary with its aggregate mapped (e.g. to the number it carries).
+    pub fn map<B>(self, f: impl FnOnce(A) -> B) -> IterationSummary<B> {
+        IterationSummary {
+            supersteps: self.supersteps,
+            converged: self.converged,
+            aggregate: self.aggregate.map(f),
         }
     }
 }

@@ -9,7 +9,7 @@
 //! each of the three iteration models: [`wcc_vertex_centric`], [`wcc_scatter_gather`],
 //! [`wcc_gsa`] (min-label propagation; supersteps ≈ the largest component's diameter).
 
-use eddy_core::Data;
+use eddy_core::{Control, Data, Iteration, IterationKind, IterationSummary, SuperstepEngine};
 
 use crate::Result;
 use crate::graph::{EdgeDirection, Graph};
@@ -17,7 +17,6 @@ use crate::ids::VertexKey;
 use crate::models::gsa::GatherSumApply;
 use crate::models::scatter_gather::ScatterGather;
 use crate::models::vertex_centric::VertexCentric;
-use crate::models::{IterationStats, Reporter};
 
 fn find(parent: &mut [u32], mut v: u32) -> u32 {
     while parent[v as usize] != v {
@@ -45,12 +44,14 @@ fn union(parent: &mut [u32], a: u32, b: u32) {
 /// A runtime failure.
 pub fn connected_components<'w, K: VertexKey, VV, EV>(
     graph: &Graph<'w, K, VV, EV>,
-) -> Result<(Graph<'w, K, K, EV>, IterationStats)> {
+) -> Result<(Graph<'w, K, K, EV>, IterationSummary<()>)> {
     let worker = graph.worker;
     let n = graph.ids.len();
     let lo = graph.lo();
     let len = graph.values.len();
-    let mut reporter = Reporter::new(worker);
+    // One superstep: the two forest merges end in one boundary.
+    let iteration = Iteration::new(1);
+    let mut engine = SuperstepEngine::start(worker, IterationKind::Kernel, &iteration, false, &mut ())?;
     let mut parent: Vec<u32> = (0..n as u32).collect();
     // Afforest (Sutton et al., IPDPS 2018): link every vertex to a few neighbours first,
     // merge the workers' forests, then find the component most sampled vertices belong to
@@ -88,8 +89,10 @@ pub fn connected_components<'w, K: VertexKey, VV, EV>(
     }
     merge_forests(worker, &mut parent)?;
     let labels: Vec<K> = (0..len).map(|i| graph.ids.key(find(&mut parent, lo + i as u32)).clone()).collect();
-    reporter.report_values(1, n as u64, n as u64, Vec::new(), true);
-    Ok((graph.with_values(labels), IterationStats { supersteps: 1, converged: true, aggregate: () }))
+    engine.end_superstep(Control { active: len as u64, changed: len as u64, aggregate: () }, &())?;
+    let mut summary = engine.finish();
+    summary.converged = true;
+    Ok((graph.with_values(labels), summary))
 }
 
 /// Makes every worker's forest the union of all of them (same sets, so the same roots:
@@ -124,7 +127,7 @@ fn merge_forests(worker: &eddy_core::Worker, parent: &mut [u32]) -> Result<()> {
 pub fn wcc_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     graph: &Graph<'w, K, VV, EV>,
     max_iterations: u32,
-) -> Result<(Graph<'w, K, K, EV>, IterationStats)> {
+) -> Result<(Graph<'w, K, K, EV>, IterationSummary<()>)> {
     let start = graph.map_vertices(|k, _| k.clone());
     let config = VertexCentric::new(max_iterations).combiner(|a: &mut K, b: K| {
         if b < *a {
@@ -155,7 +158,7 @@ pub fn wcc_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
 pub fn wcc_scatter_gather<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     graph: &Graph<'w, K, VV, EV>,
     max_iterations: u32,
-) -> Result<(Graph<'w, K, K, EV>, IterationStats)> {
+) -> Result<(Graph<'w, K, K, EV>, IterationSummary<()>)> {
     let start = graph.map_vertices(|k, _| k.clone());
     let config = ScatterGather::new(max_iterations).direction(EdgeDirection::All);
     start.run_scatter_gather(
@@ -175,7 +178,7 @@ pub fn wcc_scatter_gather<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
 pub fn wcc_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     graph: &Graph<'w, K, VV, EV>,
     max_iterations: u32,
-) -> Result<(Graph<'w, K, K, EV>, IterationStats)> {
+) -> Result<(Graph<'w, K, K, EV>, IterationSummary<()>)> {
     let start = graph.map_vertices(|k, _| k.clone());
     let config = GatherSumApply::new(max_iterations).direction(EdgeDirection::All);
     start.run_gather_sum_apply(

@@ -12,12 +12,11 @@
 //! vertex indices and then in index order, so ranks do not depend on the parallelism —
 //! bit for bit.
 
-use eddy_core::{Data, Sum};
+use eddy_core::{Control, Data, Iteration, IterationKind, IterationSummary, Sum, SuperstepEngine};
 
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
 use crate::models::vertex_centric::VertexCentric;
-use crate::models::{IterationStats, Reporter};
 use crate::{Error, Result};
 
 /// PageRank parameters. `iterations: Some(k)` runs exactly `k` power iterations; otherwise
@@ -92,7 +91,8 @@ fn block_sums(len: usize, block: usize, f: impl Fn(usize) -> f64) -> Vec<f64> {
     (0..len).step_by(block).map(|start| (start..(start + block).min(len)).map(&f).sum()).collect()
 }
 
-/// All workers' block sums added in global index order.
+/// All workers' block sums added in global index order (on the data plane: a vector of
+/// block sums is data, not a control value).
 fn global_sum(worker: &eddy_core::Worker, blocks: Vec<f64>) -> Result<f64> {
     Ok(worker.all_gather(blocks)?.iter().flatten().sum())
 }
@@ -126,16 +126,16 @@ fn gather_sum(values: &[f64], indices: &[u32]) -> f64 {
 pub fn pagerank<'w, K: VertexKey, VV, EV>(
     graph: &Graph<'w, K, VV, EV>,
     params: &PageRank,
-) -> Result<(Graph<'w, K, f64, EV>, IterationStats<f64>)> {
+) -> Result<(Graph<'w, K, f64, EV>, IterationSummary<f64>)> {
     params.validate()?;
     let worker = graph.worker;
     let n = graph.ids.len();
     let len = graph.values.len();
     let block = graph.parts.block as usize;
     let (max, check) = params.limit();
-    let mut stats = IterationStats { supersteps: 0, converged: !check, aggregate: f64::NAN };
     if n == 0 {
-        return Ok((graph.with_values(Vec::new()), stats));
+        let summary = IterationSummary { supersteps: 0, converged: true, aggregate: None };
+        return Ok((graph.with_values(Vec::new()), summary));
     }
     let nf = n as f64;
     let d = params.damping;
@@ -145,11 +145,16 @@ pub fn pagerank<'w, K: VertexKey, VV, EV>(
             k => 1.0 / k as f64,
         })
         .collect();
+    let mut iteration = Iteration::new(max).aggregate::<Sum<f64>>();
+    if check {
+        let tolerance = params.tolerance;
+        iteration = iteration.converge_when(move |change| change.get() < tolerance);
+    }
     let mut rank = vec![1.0 / nf; len];
     let mut next = vec![0.0; len];
     let mut full = vec![0.0; n];
-    let mut reporter = Reporter::new(worker);
-    for iteration in 1..=max {
+    let mut engine = SuperstepEngine::start(worker, IterationKind::Kernel, &iteration, false, &mut rank)?;
+    while engine.next_superstep().is_some() {
         let contrib: Vec<f64> = rank.iter().zip(&inv_out).map(|(r, w)| r * w).collect();
         let dangling = block_sums(len, block, |i| if inv_out[i] == 0.0 { rank[i] } else { 0.0 });
         let gathered = worker.all_gather((contrib, dangling))?;
@@ -169,16 +174,19 @@ pub fn pagerank<'w, K: VertexKey, VV, EV>(
             let s = gather_sum(&full, graph.inn.neighbors(i));
             *slot = base + d * s;
         }
-        let delta = global_sum(worker, block_sums(len, block, |i| (next[i] - rank[i]).abs()))?;
+        let change = global_sum(worker, block_sums(len, block, |i| (next[i] - rank[i]).abs()))?;
         std::mem::swap(&mut rank, &mut next);
-        let done = check && delta < params.tolerance;
-        reporter.report_values(iteration, n as u64, n as u64, vec![delta], done);
-        stats = IterationStats { supersteps: iteration, converged: done || !check, aggregate: delta };
-        if done {
+        // The global change enters the aggregate once (from worker 0), so it stays exact.
+        let change = Sum(if worker.index() == 0 { change } else { 0.0 });
+        let local = Control { active: len as u64, changed: len as u64, aggregate: change };
+        if engine.end_superstep(local, &rank)?.done {
             break;
         }
     }
-    Ok((graph.with_values(rank), stats))
+    let mut summary = engine.finish().map(|change| change.get());
+    // A fixed number of iterations always reaches its goal.
+    summary.converged |= !check;
+    Ok((graph.with_values(rank), summary))
 }
 
 /// PageRank in the vertex-centric model: superstep `s` applies power iteration `s - 1`
@@ -190,7 +198,7 @@ pub fn pagerank<'w, K: VertexKey, VV, EV>(
 pub fn pagerank_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     graph: &Graph<'w, K, VV, EV>,
     params: &PageRank,
-) -> Result<(Graph<'w, K, f64, EV>, IterationStats<f64>)> {
+) -> Result<(Graph<'w, K, f64, EV>, IterationSummary<f64>)> {
     params.validate()?;
     let (max, check) = params.limit();
     let nf = graph.number_of_vertices() as f64;
@@ -198,7 +206,7 @@ pub fn pagerank_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Cl
     let tolerance = params.tolerance;
     let start = graph.map_vertices(|_, _| 1.0 / nf);
     if max == 0 || nf == 0.0 {
-        return Ok((start, IterationStats { supersteps: 0, converged: !check, aggregate: f64::NAN }));
+        return Ok((start, IterationSummary { supersteps: 0, converged: !check, aggregate: None }));
     }
     // Aggregate: (dangling rank sent this superstep, L1 change applied this superstep).
     let mut config =
@@ -230,9 +238,13 @@ pub fn pagerank_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Cl
         }
     })?;
     let iterations = stats.supersteps.saturating_sub(1);
-    let delta = stats.aggregate.1.get();
+    let delta = stats.aggregate.map_or(f64::NAN, |a| a.1.get());
     Ok((
         result,
-        IterationStats { supersteps: iterations, converged: !check || delta < tolerance, aggregate: delta },
+        IterationSummary {
+            supersteps: iterations,
+            converged: !check || delta < tolerance,
+            aggregate: Some(delta),
+        },
     ))
 }

@@ -13,12 +13,14 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use eddy_core::Data;
+use eddy_core::iteration::superstep::{decode, encode};
+use eddy_core::{
+    Control, Data, Iteration, IterationKind, IterationState, IterationSummary, Sum, SuperstepEngine,
+};
 
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
 use crate::models::vertex_centric::VertexCentric;
-use crate::models::{IterationStats, Reporter};
 use crate::{Error, Result};
 
 fn source_index<K: VertexKey, VV, EV>(graph: &Graph<'_, K, VV, EV>, source: &K) -> Result<u32> {
@@ -81,7 +83,7 @@ impl Ord for Entry {
 pub fn sssp<'w, K: VertexKey, VV>(
     graph: &Graph<'w, K, VV, f64>,
     source: &K,
-) -> Result<(Graph<'w, K, f64, f64>, IterationStats)> {
+) -> Result<(Graph<'w, K, f64, f64>, IterationSummary<()>)> {
     let source = source_index(graph, source)?;
     check_weights(graph)?;
     let worker = graph.worker;
@@ -90,17 +92,16 @@ pub fn sssp<'w, K: VertexKey, VV>(
     let parts = &graph.parts;
     let lo = graph.lo();
     let len = graph.values.len();
-    let mut dist = vec![f64::INFINITY; len];
-    let mut heap = BinaryHeap::new();
+    let mut state = DijkstraState { dist: vec![f64::INFINITY; len], heap: BinaryHeap::new() };
     if parts.owner(source) == me {
-        dist[(source - lo) as usize] = 0.0;
-        heap.push(Reverse(Entry(0.0, source - lo)));
+        state.dist[(source - lo) as usize] = 0.0;
+        state.heap.push(Reverse(Entry(0.0, source - lo)));
     }
     let mut best_remote: Vec<rustc_hash::FxHashMap<u32, f64>> = (0..p).map(|_| Default::default()).collect();
-    let mut reporter = Reporter::new(worker);
-    let mut superstep = 0;
-    loop {
-        superstep += 1;
+    let iteration = Iteration::new(u32::MAX);
+    let mut engine = SuperstepEngine::start(worker, IterationKind::Kernel, &iteration, true, &mut state)?;
+    while engine.next_superstep().is_some() {
+        let DijkstraState { dist, heap } = &mut state;
         let mut settled = 0u64;
         while let Some(Reverse(Entry(du, u))) = heap.pop() {
             if du > dist[u as usize] {
@@ -132,13 +133,33 @@ pub fn sssp<'w, K: VertexKey, VV>(
                 improved += 1;
             }
         }
-        let (improved, settled) = worker.all_reduce((improved, settled), |a, b| (a.0 + b.0, a.1 + b.1))?;
-        reporter.report_values(superstep, settled, improved, Vec::new(), improved == 0);
-        if improved == 0 {
+        // Active next: the vertices a remote distance improved; settled: this superstep's work.
+        let local = Control { active: improved, changed: settled, aggregate: () };
+        if engine.end_superstep(local, &state)?.done {
             break;
         }
     }
-    Ok((graph.with_values(dist), IterationStats { supersteps: superstep, converged: true, aggregate: () }))
+    Ok((graph.with_values(state.dist), engine.finish()))
+}
+
+/// The fast SSSP's state between supersteps: distances and the vertices to settle next.
+struct DijkstraState {
+    dist: Vec<f64>,
+    heap: BinaryHeap<Reverse<Entry>>,
+}
+
+impl IterationState for DijkstraState {
+    fn save(&self) -> eddy_core::Result<Vec<u8>> {
+        let queued: Vec<(f64, u32)> = self.heap.iter().map(|Reverse(Entry(d, v))| (*d, *v)).collect();
+        encode(&(&self.dist, queued))
+    }
+
+    fn restore(&mut self, bytes: &[u8]) -> eddy_core::Result<()> {
+        let (dist, queued): (Vec<f64>, Vec<(f64, u32)>) = decode(bytes)?;
+        self.dist = dist;
+        self.heap = queued.into_iter().map(|(d, v)| Reverse(Entry(d, v))).collect();
+        Ok(())
+    }
 }
 
 /// Unweighted shortest paths (hop counts, as `f64`) from `source`, level-synchronous.
@@ -148,7 +169,7 @@ pub fn sssp<'w, K: VertexKey, VV>(
 pub fn bfs<'w, K: VertexKey, VV, EV>(
     graph: &Graph<'w, K, VV, EV>,
     source: &K,
-) -> Result<(Graph<'w, K, f64, EV>, IterationStats)> {
+) -> Result<(Graph<'w, K, f64, EV>, IterationSummary<()>)> {
     let source = source_index(graph, source)?;
     let worker = graph.worker;
     let p = worker.parallelism();
@@ -157,14 +178,17 @@ pub fn bfs<'w, K: VertexKey, VV, EV>(
     let lo = graph.lo();
     let len = graph.values.len();
     let n = graph.ids.len();
-    let mut dist = vec![f64::INFINITY; len];
-    let mut frontier: Vec<u32> = Vec::new();
+    let mut state = BfsState {
+        dist: vec![f64::INFINITY; len],
+        frontier: Vec::new(),
+        sent: vec![0u64; n.div_ceil(64)],
+        unvisited_in_edges: 0,
+        bottom_up: false,
+    };
     if parts.owner(source) == me {
-        dist[(source - lo) as usize] = 0.0;
-        frontier.push(source - lo);
+        state.dist[(source - lo) as usize] = 0.0;
+        state.frontier.push(source - lo);
     }
-    // Remote targets already sent: they get a level no larger than the one sent.
-    let mut sent = vec![0u64; n.div_ceil(64)];
     // Direction optimisation (Beamer et al., SC 2012): when the frontier's out-edges
     // outnumber 1/ALPHA of the unvisited vertices' in-edges, every unvisited vertex looks
     // for a parent among its in-neighbours instead (bottom-up, reading an all-gathered
@@ -173,26 +197,26 @@ pub fn bfs<'w, K: VertexKey, VV, EV>(
     const ALPHA: u64 = 14;
     const BETA: u64 = 24;
     let mut in_frontier = vec![0u64; n.div_ceil(64)];
-    let mut unvisited_in_edges =
-        graph.inn.len() as u64 - frontier.iter().map(|&v| graph.inn.degree(v as usize) as u64).sum::<u64>();
-    let mut frontier_out_edges: u64 = frontier.iter().map(|&v| graph.out.degree(v as usize) as u64).sum();
-    let (mut global_out, mut global_unvisited) =
-        worker.all_reduce((frontier_out_edges, unvisited_in_edges), |a, b| (a.0 + b.0, a.1 + b.1))?;
-    let mut active_global = 1u64;
-    let mut bottom_up = false;
-    let mut reporter = Reporter::new(worker);
-    let mut level = 0.0;
-    let mut superstep = 0;
-    loop {
-        superstep += 1;
-        level += 1.0;
-        if !bottom_up && global_out * ALPHA > global_unvisited {
-            bottom_up = true;
-        } else if bottom_up && active_global * BETA < n as u64 {
-            bottom_up = false;
+    state.unvisited_in_edges = graph.inn.len() as u64
+        - state.frontier.iter().map(|&v| graph.inn.degree(v as usize) as u64).sum::<u64>();
+    let frontier_out_edges: u64 = state.frontier.iter().map(|&v| graph.out.degree(v as usize) as u64).sum();
+    let initial =
+        worker.all_reduce((frontier_out_edges, state.unvisited_in_edges), |a, b| (a.0 + b.0, a.1 + b.1))?;
+    // The aggregate: the next frontier's out-edges and size, the unvisited vertices' in-edges.
+    let iteration = Iteration::new(u32::MAX).aggregate::<(Sum<u64>, Sum<u64>, Sum<u64>)>();
+    let mut engine = SuperstepEngine::start(worker, IterationKind::Kernel, &iteration, true, &mut state)?;
+    while let Some(superstep) = engine.next_superstep() {
+        let (global_out, active_global, global_unvisited) =
+            engine.previous().map_or((initial.0, 1, initial.1), |(o, a, u)| (o.get(), a.get(), u.get()));
+        let BfsState { dist, frontier, sent, unvisited_in_edges, bottom_up } = &mut state;
+        let level = f64::from(superstep);
+        if !*bottom_up && global_out * ALPHA > global_unvisited {
+            *bottom_up = true;
+        } else if *bottom_up && active_global * BETA < n as u64 {
+            *bottom_up = false;
         }
         let mut next = Vec::new();
-        if bottom_up {
+        if *bottom_up {
             let mine: Vec<u32> = frontier.iter().map(|&v| lo + v).collect();
             in_frontier.iter_mut().for_each(|w| *w = 0);
             for g in worker.all_gather(mine)?.into_iter().flatten() {
@@ -212,7 +236,7 @@ pub fn bfs<'w, K: VertexKey, VV, EV>(
             }
         } else {
             let mut outgoing: Vec<Vec<u32>> = (0..p).map(|_| Vec::new()).collect();
-            for &u in &frontier {
+            for &u in frontier.iter() {
                 for &t in graph.out.neighbors(u as usize) {
                     let owner = parts.owner(t);
                     if owner == me {
@@ -238,21 +262,35 @@ pub fn bfs<'w, K: VertexKey, VV, EV>(
                 }
             }
         }
-        frontier_out_edges = next.iter().map(|&v| graph.out.degree(v as usize) as u64).sum();
-        unvisited_in_edges -= next.iter().map(|&v| graph.inn.degree(v as usize) as u64).sum::<u64>();
-        let (visited, active, out_edges, unvisited) = worker.all_reduce(
-            (frontier.len() as u64, next.len() as u64, frontier_out_edges, unvisited_in_edges),
-            |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3),
-        )?;
-        reporter.report_values(superstep, visited, active, Vec::new(), active == 0);
-        if active == 0 {
+        let out_edges: u64 = next.iter().map(|&v| graph.out.degree(v as usize) as u64).sum();
+        *unvisited_in_edges -= next.iter().map(|&v| graph.inn.degree(v as usize) as u64).sum::<u64>();
+        let visited = frontier.len() as u64;
+        *frontier = next;
+        let local = Control {
+            active: frontier.len() as u64,
+            changed: visited,
+            aggregate: (Sum(out_edges), Sum(frontier.len() as u64), Sum(*unvisited_in_edges)),
+        };
+        if engine.end_superstep(local, &state)?.done {
             break;
         }
-        (global_out, global_unvisited, active_global) = (out_edges, unvisited, active);
-        frontier = next;
     }
-    Ok((graph.with_values(dist), IterationStats { supersteps: superstep, converged: true, aggregate: () }))
+    Ok((graph.with_values(state.dist), engine.finish().map(|_| ())))
 }
+
+/// The BFS state between levels, on one worker.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BfsState {
+    dist: Vec<f64>,
+    /// This worker's vertices reached in the last level (local indices).
+    frontier: Vec<u32>,
+    /// Remote targets already sent (they get a level no larger than the one sent).
+    sent: Vec<u64>,
+    unvisited_in_edges: u64,
+    bottom_up: bool,
+}
+
+eddy_core::serde_iteration_state!(BfsState);
 
 /// Weighted single-source shortest paths in the vertex-centric model (Bellman-Ford style
 /// relaxation with a min combiner).
@@ -263,7 +301,7 @@ pub fn sssp_vertex_centric<'w, K: VertexKey, VV: Data + Clone>(
     graph: &Graph<'w, K, VV, f64>,
     source: &K,
     max_iterations: u32,
-) -> Result<(Graph<'w, K, f64, f64>, IterationStats)> {
+) -> Result<(Graph<'w, K, f64, f64>, IterationSummary<()>)> {
     let source_dense = source_index(graph, source)?;
     check_weights(graph)?;
     let source_key = graph.ids.key(source_dense).clone();

@@ -8,12 +8,12 @@
 //! Neighbour values are read from a per-worker mirror of all vertex values, refreshed
 //! each superstep with the changed values only (one all-gather of `(index, value)` pairs).
 
-use eddy_core::Data;
+use eddy_core::iteration::superstep::{decode, encode};
+use eddy_core::{Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine};
 
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
 use crate::models::vertex_centric::sides;
-use crate::models::{IterationStats, Reporter};
 use crate::{Error, Result};
 
 /// The configuration of a gather-sum-apply iteration.
@@ -37,6 +37,24 @@ impl GatherSumApply {
     }
 }
 
+/// A gather-sum-apply iteration's state between supersteps, on one worker: its mirror
+/// of every vertex value and which of them changed in the last superstep.
+struct GsaState<VV> {
+    mirror: Vec<VV>,
+    changed: Vec<bool>,
+}
+
+impl<VV: Data> IterationState for GsaState<VV> {
+    fn save(&self) -> eddy_core::Result<Vec<u8>> {
+        encode(&(&self.mirror, &self.changed))
+    }
+
+    fn restore(&mut self, bytes: &[u8]) -> eddy_core::Result<()> {
+        (self.mirror, self.changed) = decode(bytes)?;
+        Ok(())
+    }
+}
+
 impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> {
     /// Runs a gather-sum-apply iteration: `gather(neighbour value, edge value)`,
     /// `sum(a, b)` (associative; folded in adjacency order), `apply(key, value, sum)` → new
@@ -50,7 +68,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         gather: impl Fn(&VV, &EV) -> G,
         sum: impl Fn(G, G) -> G,
         apply: impl Fn(&K, &VV, G) -> Option<VV>,
-    ) -> Result<(Self, IterationStats)> {
+    ) -> Result<(Self, IterationSummary<()>)> {
         if config.max_iterations == 0 {
             return Err(Error::InvalidParameter {
                 name: "max_iterations",
@@ -62,21 +80,20 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let lo = self.lo() as usize;
         let len = self.values.len();
         let (use_out, use_in) = sides(config.direction);
-        let mut mirror = self.all_values()?;
-        let mut changed_bits = vec![true; n];
-        let mut reporter = Reporter::new(worker);
-        let mut stats = IterationStats { supersteps: 0, converged: false, aggregate: () };
-        for superstep in 1..=config.max_iterations {
+        let mut state = GsaState { mirror: self.all_values()?, changed: vec![true; n] };
+        let iteration = Iteration::new(config.max_iterations);
+        let mut engine =
+            SuperstepEngine::start(worker, IterationKind::GatherSumApply, &iteration, true, &mut state)?;
+        while engine.next_superstep().is_some() {
+            let GsaState { mirror, changed: changed_bits } = &mut state;
             let mut updates: Vec<(u32, VV)> = Vec::new();
-            let mut active = 0u64;
             for i in 0..len {
                 let out = self.out.neighbors(i).iter().zip(self.out.edge_values(i)).filter(|_| use_out);
                 let inn = self.inn.neighbors(i).iter().zip(self.inn.edge_values(i)).filter(|_| use_in);
                 let edges = || out.clone().chain(inn.clone());
-                if superstep > 1 && !edges().any(|(u, _)| changed_bits[*u as usize]) {
+                if !edges().any(|(u, _)| changed_bits[*u as usize]) {
                     continue;
                 }
-                active += 1;
                 let mut gathered = edges().map(|(u, ev)| gather(&mirror[*u as usize], ev));
                 if let Some(first) = gathered.next() {
                     let total = gathered.fold(first, &sum);
@@ -86,22 +103,20 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     }
                 }
             }
+            let local = updates.len() as u64;
             let all: Vec<(u32, VV)> = worker.all_gather(updates)?.into_iter().flatten().collect();
             changed_bits.iter_mut().for_each(|b| *b = false);
-            for (g, value) in all.iter().cloned() {
+            for (g, value) in all {
                 changed_bits[g as usize] = true;
                 mirror[g as usize] = value;
             }
-            let changed = all.len() as u64;
-            let active = worker.all_reduce(active, |a, b| a + b)?;
-            let done = changed == 0;
-            reporter.report_values(superstep, active, changed, Vec::new(), done);
-            stats = IterationStats { supersteps: superstep, converged: done, aggregate: () };
-            if done {
+            // Active next: the vertices whose value changed (their neighbours gather).
+            let control = Control { active: local, changed: local, aggregate: () };
+            if engine.end_superstep(control, &state)?.done {
                 break;
             }
         }
-        let values = mirror[lo..lo + len].to_vec();
-        Ok((self.with_values(values), stats))
+        let values = state.mirror[lo..lo + len].to_vec();
+        Ok((self.with_values(values), engine.finish()))
     }
 }

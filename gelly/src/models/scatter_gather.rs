@@ -7,12 +7,11 @@
 //! changed, then halt. Degrees are always available to both functions (they are the CSR
 //! offsets, free to read).
 
-use eddy_core::Data;
+use eddy_core::{Data, IterationSummary};
 
 use crate::Result;
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
-use crate::models::IterationStats;
 use crate::models::vertex_centric::{Combiner, Vertex, VertexCentric};
 
 /// The configuration of a scatter-gather iteration.
@@ -96,7 +95,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         config: ScatterGather<M>,
         scatter: impl Fn(&mut Scatter<'_, '_, K, VV, EV, M>),
         gather: impl Fn(&K, &VV, &[M]) -> Option<VV>,
-    ) -> Result<(Self, IterationStats)> {
+    ) -> Result<(Self, IterationSummary<()>)> {
         let direction = config.direction;
         let mut vc = VertexCentric::new(config.max_iterations);
         if let Some(combine) = config.combiner {

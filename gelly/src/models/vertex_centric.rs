@@ -31,28 +31,28 @@
 //! # Ok(()) }
 //! ```
 
-use eddy_core::{Aggregator, Data};
+use eddy_core::iteration::superstep::{decode, encode};
+use eddy_core::{
+    Aggregator, Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine,
+};
 
 use crate::graph::{EdgeDirection, Graph, Partitioning};
 use crate::ids::{VertexIds, VertexKey};
-use crate::models::{IterationStats, Reporter};
 use crate::{Error, Result};
 
 pub(crate) type Combiner<M> = Box<dyn Fn(&mut M, M)>;
-type Criterion<A> = Box<dyn Fn(&A) -> bool>;
 
 /// The configuration of a vertex-centric iteration: superstep limit, optional message
 /// combiner, optional aggregator and convergence criterion.
 pub struct VertexCentric<M, A = ()> {
-    max_iterations: u32,
+    iteration: Iteration<A>,
     combiner: Option<Combiner<M>>,
-    converged: Option<Criterion<A>>,
 }
 
 impl<M> VertexCentric<M, ()> {
     /// At most `max_iterations` supersteps, no combiner, no aggregator.
     pub fn new(max_iterations: u32) -> Self {
-        VertexCentric { max_iterations, combiner: None, converged: None }
+        VertexCentric { iteration: Iteration::new(max_iterations), combiner: None }
     }
 }
 
@@ -70,13 +70,14 @@ impl<M, A: Aggregator> VertexCentric<M, A> {
     /// reads one superstep later with [`Vertex::previous_aggregate`].
     #[must_use]
     pub fn aggregate<B: Aggregator>(self) -> VertexCentric<M, B> {
-        VertexCentric { max_iterations: self.max_iterations, combiner: self.combiner, converged: None }
+        let iteration = Iteration::new(self.iteration.max_iterations()).aggregate::<B>();
+        VertexCentric { iteration, combiner: self.combiner }
     }
 
     /// Stops after the first superstep whose all-reduced aggregate satisfies `criterion`.
     #[must_use]
     pub fn converge_when(mut self, criterion: impl Fn(&A) -> bool + 'static) -> Self {
-        self.converged = Some(Box::new(criterion));
+        self.iteration = self.iteration.converge_when(criterion);
         self
     }
 }
@@ -278,6 +279,25 @@ impl<M> Inbox<M> {
         self.touched.len() + self.list.len()
     }
 
+    /// The settled messages, in the order they arrived first (for checkpoints).
+    fn messages(&self) -> Vec<(u32, &M)> {
+        let combined = self.touched.iter().filter_map(|&i| self.slots[i as usize].as_ref().map(|m| (i, m)));
+        combined.chain(self.list.iter().map(|(i, m)| (*i, m))).collect()
+    }
+
+    /// Puts back what [`Inbox::messages`] listed, into an empty inbox.
+    fn refill(&mut self, messages: Vec<(u32, M)>) {
+        for (i, m) in messages {
+            if self.slots.is_empty() {
+                self.list.push((i, m));
+            } else {
+                self.present[(i / 64) as usize] |= 1 << (i % 64);
+                self.slots[i as usize] = Some(m);
+                self.touched.push(i);
+            }
+        }
+    }
+
     /// Takes the messages out as a list (for shipping).
     fn drain(&mut self) -> Vec<(u32, M)> {
         let mut out = std::mem::take(&mut self.list);
@@ -312,9 +332,41 @@ impl<M> Outbox<M> {
     }
 }
 
+/// A vertex-centric iteration's state between supersteps, on one worker: the vertex
+/// values, the halt votes and the messages for the next superstep.
+struct VertexCentricState<VV, M> {
+    values: Vec<VV>,
+    halted: Vec<bool>,
+    inbox: Inbox<M>,
+    combining: bool,
+}
+
+impl<VV: Data, M: Data> IterationState for VertexCentricState<VV, M> {
+    fn save(&self) -> eddy_core::Result<Vec<u8>> {
+        encode(&(&self.values, &self.halted, self.inbox.messages()))
+    }
+
+    fn restore(&mut self, bytes: &[u8]) -> eddy_core::Result<()> {
+        let (values, halted, messages): (Vec<VV>, Vec<bool>, Vec<(u32, M)>) = decode(bytes)?;
+        if values.len() != self.values.len() || halted.len() != self.values.len() {
+            return Err(eddy_core::Error::InvalidParameter {
+                name: "checkpoint",
+                reason: format!("{} vertex values for a partition of {}", values.len(), self.values.len()),
+            });
+        }
+        self.inbox = Inbox::new(values.len(), self.combining);
+        self.inbox.refill(messages);
+        self.values = values;
+        self.halted = halted;
+        Ok(())
+    }
+}
+
 impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> {
     /// Runs a vertex-centric (Pregel) iteration and returns the graph with the final vertex
-    /// values and what the iteration did. In superstep 1 every vertex is active.
+    /// values and what the iteration did. In superstep 1 every vertex is active; the
+    /// iteration ends when every vertex has halted with no message in flight (it
+    /// `converged`), when the criterion holds, or after the superstep limit.
     ///
     /// # Errors
     /// A runtime failure (a peer failed, a `compute` panicked on another worker).
@@ -322,8 +374,8 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         &self,
         config: VertexCentric<M, A>,
         compute: impl Fn(&mut Vertex<'_, K, VV, EV, M, A>, &[M]),
-    ) -> Result<(Self, IterationStats<A>)> {
-        if config.max_iterations == 0 {
+    ) -> Result<(Self, IterationSummary<A>)> {
+        if config.iteration.max_iterations() == 0 {
             return Err(Error::InvalidParameter {
                 name: "max_iterations",
                 reason: "must be at least 1".into(),
@@ -338,13 +390,21 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let lo = self.lo();
         let combiner = config.combiner.as_ref();
         let combining = combiner.is_some();
-        let mut values = self.values.clone();
-        let mut halted = vec![false; len];
-        let mut inbox: Inbox<M> = Inbox::new(len, combining);
-        let mut previous: Option<A> = None;
-        let mut reporter = Reporter::new(worker);
-        let mut stats = IterationStats { supersteps: 0, converged: false, aggregate: A::default() };
-        for superstep in 1..=config.max_iterations {
+        let mut state = VertexCentricState {
+            values: self.values.clone(),
+            halted: vec![false; len],
+            inbox: Inbox::new(len, combining),
+            combining,
+        };
+        let mut engine = SuperstepEngine::start(
+            worker,
+            IterationKind::VertexCentric,
+            &config.iteration,
+            true,
+            &mut state,
+        )?;
+        while let Some(superstep) = engine.next_superstep() {
+            let VertexCentricState { values, halted, inbox, .. } = &mut state;
             let mut outbox = Outbox {
                 parts: parts.clone(),
                 me,
@@ -368,8 +428,8 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 }
                 (offsets, list.into_iter().map(|(_, m)| Some(m)).collect::<Vec<_>>())
             };
+            let previous = engine.previous();
             let mut aggregate = A::default();
-            let mut computed = 0u64;
             let mut changed = 0u64;
             let mut buffer: Vec<M> = Vec::new();
             for i in 0..len {
@@ -385,7 +445,6 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 if halted[i] && slice.is_empty() {
                     continue;
                 }
-                computed += 1;
                 let mut vertex = Vertex {
                     superstep,
                     index: lo + i as u32,
@@ -400,13 +459,12 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     outbox: &mut outbox,
                     combiner,
                     aggregate: &mut aggregate,
-                    previous: previous.as_ref(),
+                    previous,
                 };
                 compute(&mut vertex, slice);
                 halted[i] = vertex.halted;
                 changed += u64::from(vertex.changed);
             }
-            inbox.touched.clear();
             let outgoing: Vec<Vec<(u32, M)>> = outbox
                 .remote
                 .iter_mut()
@@ -420,21 +478,14 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 next.add(i, m, combiner);
             }
             next.settle(combiner);
-            inbox = next;
+            *inbox = next;
+            // Active next: the vertices that did not halt, and those a message wakes.
             let awake = halted.iter().filter(|h| !**h).count() + inbox.pending();
-            let (awake, computed, changed, aggregate) =
-                worker.all_reduce((awake as u64, computed, changed, aggregate), |mut a, b| {
-                    a.3.merge(&b.3);
-                    (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3)
-                })?;
-            let done = awake == 0 || config.converged.as_ref().is_some_and(|c| c(&aggregate));
-            reporter.report(superstep, computed, changed, &aggregate, done);
-            stats = IterationStats { supersteps: superstep, converged: done, aggregate: aggregate.clone() };
-            if done {
+            let local = Control { active: awake as u64, changed, aggregate };
+            if engine.end_superstep(local, &state)?.done {
                 break;
             }
-            previous = Some(aggregate);
         }
-        Ok((self.with_values(values), stats))
+        Ok((self.with_values(state.values), engine.finish()))
     }
 }

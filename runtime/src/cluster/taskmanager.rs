@@ -358,7 +358,8 @@ fn run_local_worker(
         };
         let span = tracing::info_span!("worker", job = job_id, worker);
         let _entered = span.enter();
-        let result = run_worker(Box::new(communicator), listener, |w| prepared(w));
+        let result =
+            run_worker(Box::new(communicator), eddy_core::JobHooks::with_listener(listener), |w| prepared(w));
         if let Some(task) = forwarding {
             let _ = node.runtime.block_on(task);
         }

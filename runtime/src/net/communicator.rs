@@ -483,6 +483,10 @@ impl Mailbox<'_> {
 }
 
 impl Communicator for NetCommunicator {
+    fn cancelled(&self) -> Option<String> {
+        self.cancel.borrow().clone()
+    }
+
     fn index(&self) -> usize {
         self.index
     }

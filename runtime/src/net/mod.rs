@@ -36,7 +36,7 @@
 //!     let threads: Vec<_> = communicators
 //!         .into_iter()
 //!         .map(|c| scope.spawn(move || {
-//!             eddy_runtime::run_worker(Box::new(c), None, |w: &Worker| {
+//!             eddy_runtime::run_worker(Box::new(c), Default::default(), |w: &Worker| {
 //!                 w.generate(100, |i| i).aggregate(0u64, |a, x| a + x, |a, b| a + b)
 //!             })
 //!         }))
