@@ -8,7 +8,7 @@
 //! runs everything once at scale 10.
 //!
 //! The comparison with networkit / igraph on the same input is the CLI's job
-//! (`eddy pagerank FILE --iterations 20 --json` vs `../shared/peers/graph_peer.py`), see
+//! (`eddy pagerank FILE --iterations 20 --json` vs the peer scripts), `benches/peers.py`; see
 //! the README's performance section.
 
 mod common;

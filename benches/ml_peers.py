@@ -12,7 +12,7 @@ usage: python3 benches/ml_peers.py [--shapes 1000000x16 10000000x8] [--k 16] [--
   first K rows of a seeded permutation as initial centroids into --data (default
   target/peer-data), then alternates `--repeat` times: sklearn
   `KMeans(algorithm="lloyd", n_init=1, init=<centroids>, max_iter=N, tol=0)` limited to
-  --parallelism threads (../shared/peers/ml_peer.py) and `eddy kmeans FILE --init
+  --parallelism threads (ml_peer.py of the peer scripts, `--peers DIR`, default $EDDY_PEERS or ../shared/peers) and `eddy kmeans FILE --init
   CENTROIDS --iterations N --tolerance 0 --parallelism P --json`.
 - `--generated`: no files; each side generates its own blobs of the shape in memory
   (sklearn `make_blobs`, Eddy `--generate blobs:N:D:K`) from random initial rows — the
@@ -29,7 +29,7 @@ import statistics
 import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PEERS = os.path.join(os.path.dirname(ROOT), "shared", "peers")
+DEFAULT_PEERS = os.environ.get("EDDY_PEERS", os.path.join(os.path.dirname(ROOT), "shared", "peers"))
 
 
 def run_json(cmd):
@@ -70,10 +70,11 @@ def main():
     ap.add_argument("--parallelism", type=int, default=2)
     ap.add_argument("--eddy", default=os.path.join(ROOT, "target", "release", "eddy"))
     ap.add_argument("--data", default=os.path.join(ROOT, "target", "peer-data"))
+    ap.add_argument("--peers", default=DEFAULT_PEERS, help="directory of the peer scripts (ml_peer.py, setup.sh)")
     ap.add_argument("--python", default=None)
     ap.add_argument("--generated", action="store_true")
     a = ap.parse_args()
-    python = a.python or subprocess.run([os.path.join(PEERS, "setup.sh")], check=True, capture_output=True,
+    python = a.python or subprocess.run([os.path.join(a.peers, "setup.sh")], check=True, capture_output=True,
                                         text=True).stdout.strip().splitlines()[-1]
     os.makedirs(a.data, exist_ok=True)
     for shape in a.shapes:
@@ -87,7 +88,7 @@ def main():
             eddy_input = [x_path, "--init", c_path]
         eddy_s, peer_s, eddy_peak = [], [], 0
         for _ in range(a.repeat):
-            peer, _ = run_json([python, os.path.join(PEERS, "ml_peer.py"), "kmeans", *peer_input,
+            peer, _ = run_json([python, os.path.join(a.peers, "ml_peer.py"), "kmeans", *peer_input,
                                 "--k", str(a.k), "--iterations", str(a.iterations), "--threads", str(a.parallelism)])
             ours, peak = run_json([a.eddy, "kmeans", *eddy_input, "--iterations", str(a.iterations),
                                    "--tolerance", "0", "--parallelism", str(a.parallelism), "--json", "--quiet"])

@@ -3,17 +3,22 @@
 edge lists, in the same run, algorithm time only.
 
 usage: python3 benches/peers.py [--scales 20 22] [--repeat 3] [--parallelism 2]
-                                [--eddy PATH] [--data DIR] [--peers networkit,igraph]
+                                [--eddy PATH] [--baseline PATH] [--data DIR]
+                                [--peers DIR] [--libraries networkit,igraph]
 
 - Builds nothing: pass --eddy (default target/release/eddy; build it with
   `cargo build --release -p eddy-cli`).
 - Generates `rmat:SCALE` with `eddy generate` into --data (default target/peer-data) once.
 - Runs, per scale: PageRank with 20 iterations, WCC and BFS from the smallest vertex id,
   `--repeat` times each, alternating Eddy and the peers, and prints the median algorithm
-  seconds (Eddy: `compute_seconds` of `--json`; peers: `algo_s` of
-  ../shared/peers/graph_peer.py) and the ratio Eddy / networkit. Also Eddy's peak
-  resident memory per edge (from /usr/bin/time -v or resource.getrusage of the child).
-- The peers' virtualenv comes from ../shared/peers/setup.sh (override with --python).
+  seconds (Eddy: `compute_seconds` of `--json`; peers: `algo_s` of the peer scripts'
+  graph_peer.py) and the ratio Eddy / networkit. Also Eddy's peak resident memory per
+  edge (resource.getrusage of the child).
+- `--baseline PATH`: a second eddy binary (e.g. the build before a change), run in turn
+  with the first, reported as `baseline` with its own ratio: before/after in one run.
+- `--peers DIR`: the directory of the peer scripts (graph_peer.py, setup.sh); default
+  $EDDY_PEERS, else ../shared/peers beside the repository. `--libraries`: which peers
+  to run. The peers' virtualenv comes from DIR/setup.sh (override with --python).
 """
 import argparse
 import json
@@ -25,7 +30,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PEERS = os.path.join(os.path.dirname(ROOT), "shared", "peers")
+DEFAULT_PEERS = os.environ.get("EDDY_PEERS", os.path.join(os.path.dirname(ROOT), "shared", "peers"))
 
 
 def run_json(cmd):
@@ -57,13 +62,20 @@ def main():
     ap.add_argument("--parallelism", type=int, default=2)
     ap.add_argument("--eddy", default=os.path.join(ROOT, "target", "release", "eddy"))
     ap.add_argument("--data", default=os.path.join(ROOT, "target", "peer-data"))
-    ap.add_argument("--peers", default="networkit")
+    ap.add_argument("--baseline", default=None, help="a second eddy binary to compare with")
+    ap.add_argument("--peers", default=DEFAULT_PEERS, help="directory of the peer scripts")
+    ap.add_argument("--libraries", default="networkit", help="comma-separated peers to run")
     ap.add_argument("--python", default=None)
     a = ap.parse_args()
-    py = a.python or subprocess.run(["bash", os.path.join(PEERS, "setup.sh")], check=True,
+    if not os.path.exists(os.path.join(a.peers, "graph_peer.py")):
+        raise SystemExit(f"no graph_peer.py in {a.peers}: pass --peers DIR (or set EDDY_PEERS)")
+    py = a.python or subprocess.run(["bash", os.path.join(a.peers, "setup.sh")], check=True,
                                     capture_output=True, text=True).stdout.strip().splitlines()[-1]
     os.makedirs(a.data, exist_ok=True)
-    peers = [p for p in a.peers.split(",") if p]
+    peers = [p for p in a.libraries.split(",") if p]
+    eddies = {"eddy": a.eddy}
+    if a.baseline:
+        eddies["baseline"] = a.baseline
     rows = []
     for scale in a.scales:
         path = os.path.join(a.data, f"rmat{scale}.txt")
@@ -79,24 +91,25 @@ def main():
             "bfs": (["sssp", "--unweighted", "--source", str(source)], "bfs"),
         }
         for name, (eddy_args, peer_algo) in algos.items():
-            times = {"eddy": []}
+            times = {e: [] for e in eddies}
             times.update({p: [] for p in peers})
             for _ in range(a.repeat):
-                cmd = [a.eddy, *eddy_args, path, "--parallelism", str(a.parallelism), "--json", "--quiet"]
-                out, _ = run_json(cmd)
-                times["eddy"].append(out["compute_seconds"])
+                for label, binary in eddies.items():
+                    cmd = [binary, *eddy_args, path, "--parallelism", str(a.parallelism), "--json", "--quiet"]
+                    out, _ = run_json(cmd)
+                    times[label].append(out["compute_seconds"])
                 for p in peers:
-                    pcmd = [py, os.path.join(PEERS, "graph_peer.py"), p, peer_algo, path,
+                    pcmd = [py, os.path.join(a.peers, "graph_peer.py"), p, peer_algo, path,
                             "--threads", str(a.parallelism)]
                     if name == "bfs":
                         pcmd += ["--source", str(source)]
                     pout, _ = run_json(pcmd)
                     times[p].append(pout["algo_s"])
             med = {k: statistics.median(v) for k, v in times.items()}
-            ratio = med["eddy"] / med["networkit"] if "networkit" in med else float("nan")
-            rows.append((scale, name, med, ratio))
+            ratios = {e: med[e] / med["networkit"] if "networkit" in med else float("nan") for e in eddies}
+            rows.append((scale, name, med, ratios["eddy"]))
             print(f"rmat{scale} {name:11s} " + "  ".join(f"{k} {v:.3f}s" for k, v in med.items())
-                  + f"  eddy/networkit {ratio:.2f}", flush=True)
+                  + "".join(f"  {e}/networkit {r:.2f}" for e, r in ratios.items()), flush=True)
         edges = out["edges"]
         kib = child_peak_kib([a.eddy, "pagerank", path, "--iterations", "20", "--parallelism",
                               str(a.parallelism), "--json", "--quiet"])

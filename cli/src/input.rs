@@ -1,5 +1,7 @@
-//! The input of an algorithm subcommand: an edge-list file, a generated graph or the
-//! built-in karate club graph.
+//! The inputs of the algorithm jobs: here a graph's edges — an edge-list file, a
+//! generated graph or the built-in karate club graph; in [`table`] an ML job's feature
+//! table. The jobs ([`crate::jobs`]) and the commands both use them, and they use neither
+//! (only [`Source::from_args`] reads a command-line type, [`InputArgs`]).
 //!
 //! A file is only opened here (which checks that it can be read and whether its edges
 //! have weights); every worker of the job then reads and parses its own share of it
@@ -10,6 +12,8 @@
 //!
 //! **Note**: the karate club graph is undirected and stored once per pair; it is always
 //! loaded in both directions (156 directed edges), and the description says so.
+
+pub(crate) mod table;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -29,7 +33,7 @@ pub(crate) enum Source {
     /// An edge-list file.
     File(PathBuf),
     /// A generator spec, parsed and validated.
-    Generated(#[serde(with = "crate::jobs::text")] GeneratorSpec),
+    Generated(#[serde(with = "text")] GeneratorSpec),
     /// Zachary's karate club, bundled with eddy-datasets.
     KarateClub,
 }
@@ -169,4 +173,28 @@ fn file_description(file: &EdgeListFile, edges: u64, weighted: bool, undirected:
         description.push_str(", loaded in both directions");
     }
     description
+}
+
+/// Serde for values that are written as text: a generator spec as its canonical
+/// spelling, which parses back to an equal value.
+pub(crate) mod text {
+    use std::fmt::Display;
+    use std::str::FromStr;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `value` as its text.
+    pub(crate) fn serialize<T: Display, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    /// Parses the text back.
+    pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+    where
+        T: FromStr<Err: Display>,
+        D: Deserializer<'de>,
+    {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }

@@ -15,7 +15,10 @@
 //! run costs what it did before jobs had names.
 //!
 //! Families: [`graph`] (pagerank, cc, sssp), [`kmeans`], [`supervised`] (logreg, linreg),
-//! [`als`].
+//! [`als`]; their inputs are [`crate::input`]'s (a graph's edges, a feature table).
+//!
+//! Dependencies point one way: the commands build the parameters and the [`Target`] from
+//! their flags and call this layer, which knows no flag and no command.
 //!
 //! **Note**: `prepare` runs in every process of a cluster job, so whatever it derives —
 //! a seeded train/test split, a standardisation — must come out the same everywhere;
@@ -31,13 +34,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use eddy_core::{SuperstepListener, Worker};
-use eddy_runtime::LocalRuntime;
-use eddy_runtime::cluster::ClusterClient;
+use eddy_runtime::cluster::{ClusterClient, TlsTrust};
 use eddy_runtime::jobs::{JobRegistry, JobRequest, decode_results};
+use eddy_runtime::{ClusterSecret, LocalRuntime};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-
-use crate::args::ClusterArgs;
 
 /// Where a job runs.
 #[derive(Debug)]
@@ -46,6 +47,18 @@ pub(crate) enum Target {
     Local(LocalRuntime),
     /// On the TaskManagers of a cluster, through its JobManager.
     Cluster(Box<ClusterTarget>),
+}
+
+/// What it takes to reach a cluster: the JobManager's address, the secret and the TLS
+/// settings (the command layer fills it in from its flags and the environment).
+#[derive(Debug)]
+pub(crate) struct ClusterAccess {
+    /// The JobManager's `HOST:PORT`.
+    pub(crate) address: String,
+    /// The cluster secret.
+    pub(crate) secret: ClusterSecret,
+    /// TLS to the JobManager (`None`: plaintext).
+    pub(crate) trust: Option<TlsTrust>,
 }
 
 /// A cluster to run on.
@@ -68,33 +81,40 @@ impl std::fmt::Debug for ClusterTarget {
 }
 
 impl Target {
-    /// Where a command runs: on the cluster `cluster.cluster` names, or on this machine
-    /// (`parallelism` workers, default `EDDY_PARALLELISM` or one per core); `listener`
-    /// receives the superstep metrics either way.
+    /// This machine: `parallelism` workers (default `EDDY_PARALLELISM` or one per core);
+    /// `listener` receives the superstep metrics.
     ///
     /// # Errors
-    /// A parallelism of 0, a bad `EDDY_PARALLELISM`, no cluster secret, or a JobManager
-    /// that cannot be reached.
-    pub(crate) fn new(
-        cluster: &ClusterArgs,
+    /// A parallelism of 0 or a bad `EDDY_PARALLELISM`.
+    pub(crate) fn local(
         parallelism: Option<usize>,
         listener: Option<Arc<dyn SuperstepListener>>,
     ) -> anyhow::Result<Target> {
-        let Some(address) = &cluster.cluster else {
-            let runtime = match parallelism {
-                Some(n) => LocalRuntime::with_parallelism(n)?,
-                None => LocalRuntime::from_env()?,
-            };
-            return Ok(Target::Local(match listener {
-                Some(listener) => runtime.with_listener(listener),
-                None => runtime,
-            }));
+        let runtime = match parallelism {
+            Some(n) => LocalRuntime::with_parallelism(n)?,
+            None => LocalRuntime::from_env()?,
         };
+        Ok(Target::Local(match listener {
+            Some(listener) => runtime.with_listener(listener),
+            None => runtime,
+        }))
+    }
+
+    /// The cluster `access` reaches, on `parallelism` workers (default: every free slot);
+    /// `listener` receives the superstep metrics.
+    ///
+    /// # Errors
+    /// A parallelism of 0, or a JobManager that cannot be reached.
+    pub(crate) fn cluster(
+        access: ClusterAccess,
+        parallelism: Option<usize>,
+        listener: Option<Arc<dyn SuperstepListener>>,
+    ) -> anyhow::Result<Target> {
         if parallelism == Some(0) {
             anyhow::bail!("invalid parameter parallelism: must be at least 1, got 0");
         }
-        let secret = cluster.secret()?;
-        let client = ClusterClient::connect_with(address, secret, cluster.tls.trust()?)
+        let ClusterAccess { address, secret, trust } = access;
+        let client = ClusterClient::connect_with(&address, secret, trust)
             .with_context(|| format!("cannot reach the JobManager at {address}"))?;
         Ok(Target::Cluster(Box::new(ClusterTarget { client, parallelism, ran_on: Cell::new(0), listener })))
     }
@@ -172,30 +192,6 @@ pub(crate) fn registry() -> JobRegistry {
 /// parameters) as the runtime's error; its message and causes are the original's.
 pub(crate) fn prepare_error(error: anyhow::Error) -> eddy_core::Error {
     eddy_core::Error::Job(error.into())
-}
-
-/// Serde for values that are written as text: a generator spec as its canonical
-/// spelling, which parses back to an equal value.
-pub(crate) mod text {
-    use std::fmt::Display;
-    use std::str::FromStr;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    /// Writes `value` as its text.
-    pub(crate) fn serialize<T: Display, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(value)
-    }
-
-    /// Parses the text back.
-    pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
-    where
-        T: FromStr<Err: Display>,
-        D: Deserializer<'de>,
-    {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
 }
 
 #[cfg(test)]

@@ -11,9 +11,13 @@
 //! staged to a temporary file and only when all are written are they renamed into place,
 //! so a failing run leaves none of them.
 //!
-//! This module holds what the trainers share: [`TableSource`] and [`load_table`], the
-//! runtime with its progress listener, and the [`Report`]. One module per family:
-//! [`kmeans`], [`supervised`] (logistic and linear regression), [`als`].
+//! This module holds what the trainers share: the label column a file gets by default,
+//! the runtime with its progress listener, and the [`Report`] — plus [`Target::new`],
+//! which the graph commands use too: the target the `--cluster` flags name. The table
+//! input ([`TableSource`](crate::input::table::TableSource),
+//! [`load_table`](crate::input::table::load_table)) is [`crate::input::table`]'s, since
+//! the jobs load it too. One module per family: [`kmeans`], [`supervised`] (logistic
+//! and linear regression), [`als`].
 //!
 //! **Note**: `LocalRuntime::execute` takes jobs that fail with `eddy_core::Error`; an
 //! eddy-ml error raised inside the job (k larger than the number of points, a single
@@ -26,128 +30,22 @@ mod supervised;
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use eddy_datasets::features::{self, CsvOptions, LabelColumn, Table};
-use eddy_datasets::ml_generators::FeatureSpec;
+use eddy_core::SuperstepListener;
+use eddy_datasets::features::LabelColumn;
 use serde_json::{Map, Value};
 
 pub(crate) use als::run as als;
 pub(crate) use kmeans::run as kmeans;
 pub(crate) use supervised::{run_linreg as linreg, run_logreg as logreg};
 
-use crate::args::MlRunArgs;
-use crate::jobs::Target;
+use crate::args::{ClusterArgs, MlRunArgs};
+use crate::jobs::{ClusterAccess, Target};
 use crate::output;
 use crate::progress::{Line, Progress, significant};
-
-/// Where a feature table comes from; serialized as a path and label column, a canonical
-/// generator spec or the built-in name, so that another process loads the same table.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub(crate) enum TableSource {
-    /// A CSV file, with the label column if one is wanted.
-    File {
-        /// The file.
-        path: PathBuf,
-        /// The column left out of the features as the label.
-        #[serde(with = "label_column")]
-        label: Option<LabelColumn>,
-    },
-    /// A generator spec, parsed and validated.
-    Generated(#[serde(with = "crate::jobs::text")] FeatureSpec),
-    /// Fisher's iris, bundled with eddy-datasets (species as the label).
-    Iris,
-}
-
-impl TableSource {
-    /// The source named by a file, a label column and a generator spec (`fallback` when
-    /// neither a file nor a spec is given).
-    ///
-    /// # Errors
-    /// A malformed spec or label column.
-    pub(crate) fn from_args(
-        file: Option<&Path>,
-        label: Option<&str>,
-        generate: Option<&str>,
-        fallback: TableSource,
-    ) -> Result<Self> {
-        Ok(match (file, generate) {
-            (Some(path), _) => TableSource::File {
-                path: path.to_path_buf(),
-                label: label.map(str::parse).transpose().context("--label")?,
-            },
-            (None, Some(spec)) => TableSource::Generated(spec.parse()?),
-            (None, None) => fallback,
-        })
-    }
-}
-
-/// Serde for an optional [`LabelColumn`], as a name or an index (not as text, where a
-/// name of digits would read back as an index).
-mod label_column {
-    use eddy_datasets::features::LabelColumn;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize, Deserialize)]
-    enum Column {
-        Name(String),
-        Index(usize),
-    }
-
-    pub(super) fn serialize<S: Serializer>(
-        label: &Option<LabelColumn>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let column = label.as_ref().map(|label| match label {
-            LabelColumn::Name(name) => Column::Name(name.clone()),
-            LabelColumn::Index(index) => Column::Index(*index),
-        });
-        column.serialize(serializer)
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<LabelColumn>, D::Error> {
-        Ok(Option::<Column>::deserialize(deserializer)?.map(|column| match column {
-            Column::Name(name) => LabelColumn::Name(name),
-            Column::Index(index) => LabelColumn::Index(index),
-        }))
-    }
-}
-
-/// A loaded table and what it is, for people.
-#[derive(Debug)]
-pub(crate) struct Loaded {
-    /// The data.
-    pub(crate) table: Table,
-    /// E.g. `points.csv (150 rows × 4 features, label "species")`.
-    pub(crate) description: String,
-}
-
-/// Reads, generates or takes the built-in table.
-///
-/// # Errors
-/// An unreadable or malformed file (the message names the file and line), a label column
-/// that does not exist, a generator that fails.
-pub(crate) fn load_table(source: &TableSource) -> Result<Loaded> {
-    let (table, name) = match source {
-        TableSource::File { path, label } => {
-            let options = CsvOptions { label: label.clone(), ..CsvOptions::default() };
-            (features::read_csv(path, &options).context("cannot read the input")?, path.display().to_string())
-        }
-        TableSource::Generated(spec) => (spec.generate()?, format!("generated {spec}")),
-        TableSource::Iris => (features::iris(), "built-in iris".to_owned()),
-    };
-    let description = describe(&name, &table);
-    Ok(Loaded { table, description })
-}
-
-/// `NAME (R rows × F features[, label "L"])`.
-pub(crate) fn describe(name: &str, table: &Table) -> String {
-    let label = table.label_name.as_ref().map(|l| format!(", label {l:?}")).unwrap_or_default();
-    format!("{name} ({} rows × {} features{label})", table.rows(), table.features.ncols())
-}
 
 /// The label column a supervised file gets without `--label`: the column named `label`
 /// if the first line (neither blank nor a comment) has one, else the last column —
@@ -191,6 +89,30 @@ pub(crate) fn check_destinations(outputs: &[(&str, Option<&PathBuf>)]) -> Result
         }
     }
     Ok(())
+}
+
+impl Target {
+    /// Where a command runs: on the cluster `cluster.cluster` names (with the secret of
+    /// `--secret` or `EDDY_CLUSTER_SECRET` and the `--tls-*` settings), or on this machine
+    /// (`parallelism` workers, default `EDDY_PARALLELISM` or one per core); `listener`
+    /// receives the superstep metrics either way.
+    ///
+    /// # Errors
+    /// A parallelism of 0, a bad `EDDY_PARALLELISM`, no cluster secret, an unreadable CA
+    /// file, or a JobManager that cannot be reached.
+    pub(crate) fn new(
+        cluster: &ClusterArgs,
+        parallelism: Option<usize>,
+        listener: Option<Arc<dyn SuperstepListener>>,
+    ) -> Result<Target> {
+        let Some(address) = &cluster.cluster else { return Target::local(parallelism, listener) };
+        let access = ClusterAccess {
+            address: address.clone(),
+            secret: cluster.secret()?,
+            trust: cluster.tls.trust()?,
+        };
+        Target::cluster(access, parallelism, listener)
+    }
 }
 
 /// Where the trainer runs (this machine or `--cluster`), with the requested parallelism

@@ -186,6 +186,8 @@ fn jobs_on_three_taskmanagers_give_local_mode_results_bit_for_bit() {
     assert_eq!(jobs.len(), 5);
     assert!(jobs.iter().all(|j| j["state"] == "finished" && j["parallelism"] == 3), "{status}");
     assert!(jobs[0]["supersteps"].as_u64().unwrap() >= 25, "{status}");
+    // Every PageRank superstep ends in the superstep engine's barrier at the JobManager.
+    assert!(jobs[0]["barriers"].as_u64().unwrap() >= 25, "{status}");
     // Partition data went TaskManager to TaskManager; the JobManager saw only control
     // values (aggregates, counts, the partitioner's block histogram): a few KiB per worker
     // and barrier.

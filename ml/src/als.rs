@@ -45,8 +45,6 @@
 mod block;
 mod cholesky;
 
-use std::cell::Cell;
-
 use eddy_core::hash::partition_of;
 use eddy_core::{Aggregator, Iteration, Worker};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
@@ -279,7 +277,6 @@ impl AlsModel {
                 None => skipped += 1,
             }
         }
-        #[allow(clippy::cast_precision_loss)]
         let rmse = if known == 0 { f64::NAN } else { (sum / known as f64).sqrt() };
         (rmse, skipped)
     }
@@ -366,36 +363,38 @@ pub fn fit_partition(worker: &Worker, ratings: Vec<(u64, u64, f64)>, params: &Al
     let (rank, lambda, tolerance) = (params.rank, params.regularization, params.tolerance);
     let mut iteration = Iteration::new(params.max_iterations).aggregate::<TrainingError>();
     if tolerance > 0.0 {
-        // The criterion sees every superstep's global aggregate once, identically on every
-        // worker, so the last RMSE it saw is the previous superstep's.
-        let last = Cell::new(f64::INFINITY);
-        iteration = iteration.converge_when(move |error: &TrainingError| {
-            let rmse = error.rmse();
-            last.replace(rmse) - rmse < tolerance
-        });
+        iteration = iteration
+            .converge_when(move |error: &TrainingError| error.previous_rmse - error.rmse() < tolerance);
     }
     let initial: Vec<Vec<f64>> = items.ids.iter().map(|&id| initial_factor(params.seed, id, rank)).collect();
-    let mut user_factors = Vec::new();
-    let mut rmse_history = Vec::new();
-    let (result, summary) = iteration.bulk(worker.from_partition(initial), |step, current| {
-        if let Some(previous) = step.previous() {
-            rmse_history.push(previous.rmse());
-        }
-        let item_factors = current.collect_partition().concat();
-        let received = items.send_factors(worker, &item_factors, rank, &users)?;
-        users.solve(&received, rank, lambda, &mut user_factors)?;
-        let received = users.send_factors(worker, &user_factors, rank, &items)?;
-        let mut next = Vec::new();
-        items.solve(&received, rank, lambda, &mut next)?;
-        let squared_error =
-            sum_in_id_order(worker, &items.ids, items.squared_errors(&received, &next, rank))?;
-        let count = items.len() as u64;
-        step.aggregate(|error: &mut TrainingError| {
-            error.squared_error += squared_error;
-            error.count += count;
-        });
-        Ok(worker.from_partition(next.chunks_exact(rank).map(<[f64]>::to_vec).collect()))
-    })?;
+    // State beyond the item factors: the RMSE history and this worker's user factors.
+    let state: (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    let (result, state, summary) =
+        iteration.bulk_with_state(worker.from_partition(initial), state, |step, state, current| {
+            let (rmse_history, user_factors) = state;
+            let previous_rmse = step.previous().map_or(f64::INFINITY, TrainingError::rmse);
+            if step.previous().is_some() {
+                rmse_history.push(previous_rmse);
+            }
+            let item_factors = current.collect_partition().concat();
+            let received = items.send_factors(worker, &item_factors, rank, &users)?;
+            users.solve(&received, rank, lambda, user_factors)?;
+            let received = users.send_factors(worker, user_factors, rank, &items)?;
+            let mut next = Vec::new();
+            items.solve(&received, rank, lambda, &mut next)?;
+            let squared_error =
+                sum_in_id_order(worker, &items.ids, items.squared_errors(&received, &next, rank))?;
+            let count = items.len() as u64;
+            // The previous RMSE enters once (from worker 0), for the convergence criterion.
+            let previous_rmse = if worker.index() == 0 { previous_rmse } else { 0.0 };
+            step.aggregate(|error: &mut TrainingError| {
+                error.squared_error += squared_error;
+                error.count += count;
+                error.previous_rmse += previous_rmse;
+            });
+            Ok(worker.from_partition(next.chunks_exact(rank).map(<[f64]>::to_vec).collect()))
+        })?;
+    let (mut rmse_history, user_factors) = state;
     rmse_history.extend(summary.aggregate.as_ref().map(TrainingError::rmse));
     let item_factors = result.collect_partition().concat();
     let (user_ids, user_factors) = gather_factors(worker, &users.ids, &user_factors, rank)?;
@@ -405,16 +404,17 @@ pub fn fit_partition(worker: &Worker, ratings: Vec<(u64, u64, f64)>, params: &Al
 }
 
 /// The superstep aggregate: the training squared error (contributed whole by worker 0,
-/// so that it is exact) and the number of ratings; its metric value is the RMSE.
+/// so that it is exact), the number of ratings and the previous superstep's RMSE
+/// (infinite in the first); its metric value is the RMSE.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 struct TrainingError {
     squared_error: f64,
     count: u64,
+    previous_rmse: f64,
 }
 
 impl TrainingError {
     fn rmse(&self) -> f64 {
-        #[allow(clippy::cast_precision_loss)]
         let count = self.count as f64;
         (self.squared_error / count).sqrt()
     }
@@ -424,6 +424,7 @@ impl Aggregator for TrainingError {
     fn merge(&mut self, other: &Self) {
         self.squared_error += other.squared_error;
         self.count += other.count;
+        self.previous_rmse += other.previous_rmse;
     }
 
     fn values(&self) -> Vec<f64> {
@@ -466,12 +467,10 @@ fn gather_factors(
 /// The initial factor of `id`: `rank` values uniform in `[0, 1/√rank)`, a hash of
 /// `(seed, id, k)` — independent of the partitioning.
 fn initial_factor(seed: u64, id: u64, rank: usize) -> Vec<f64> {
-    #[allow(clippy::cast_precision_loss)]
     let scale = 1.0 / (rank as f64).sqrt() / (1u64 << 53) as f64;
     let base = splitmix64(splitmix64(seed) ^ id);
     (0..rank as u64)
         .map(|k| {
-            #[allow(clippy::cast_precision_loss)]
             let bits = (splitmix64(base.wrapping_add(k.wrapping_mul(GOLDEN_GAMMA))) >> 11) as f64;
             bits * scale
         })
@@ -490,7 +489,6 @@ fn splitmix64(x: u64) -> u64 {
 
 /// `v` as an id if it is a non-negative integer ≤ 2⁵³ (where floats are still exact).
 fn to_id(v: f64) -> Option<u64> {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     ((0.0..=9_007_199_254_740_992.0).contains(&v) && v.fract() == 0.0).then_some(v as u64)
 }
 

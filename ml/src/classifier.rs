@@ -77,7 +77,6 @@ pub(crate) fn train(
 ) -> Result<Fitted> {
     let d = part.features();
     let penalised: Vec<bool> = (0..k * (d + 1)).map(|j| j < k * d).collect();
-    #[allow(clippy::cast_precision_loss)]
     let l2 = 1.0 / (c * part.total_rows() as f64);
     let outcome = solve(&penalised, vec![0.0; k * (d + 1)], l2)?;
     let theta = Array1::from(outcome.theta);

@@ -399,7 +399,6 @@ fn lloyd_step(
     let mut next = Array2::from_shape_vec((k, d), total.sums)
         .map_err(|e| Error::Runtime(eddy_core::Error::Internal(e.to_string())))?;
     for (mut row, &count) in next.outer_iter_mut().zip(&total.counts) {
-        #[allow(clippy::cast_precision_loss)]
         let count = count as f64;
         row.mapv_inplace(|v| v / count);
     }

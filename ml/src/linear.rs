@@ -195,7 +195,6 @@ pub fn fit_partition(
         return Err(Error::InvalidInput("linear regression needs targets (y)".into()));
     }
     let d = part.features();
-    #[allow(clippy::cast_precision_loss)]
     let n = part.total_rows() as f64;
     let penalised: Vec<bool> = (0..=d).map(|j| j < d).collect();
     let settings = |solver| Settings {
@@ -298,7 +297,6 @@ fn normal_equations(
             sums
         };
         let sums = part.fold_blocks(worker, column_sums, add)?;
-        #[allow(clippy::cast_precision_loss)]
         let n = part.total_rows() as f64;
         (Array1::from_iter(sums[..d].iter().map(|s| s / n)), sums[d] / n)
     } else {

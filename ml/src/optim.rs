@@ -116,7 +116,6 @@ impl<L: Loss> Problem<'_, '_, L> {
                 a.1.iter_mut().zip(&b.1).for_each(|(x, y)| *x += y);
             })?
             .ok_or_else(|| Error::InvalidInput("no rows to train on".into()))?;
-        #[allow(clippy::cast_precision_loss)]
         let n = self.part.total_rows() as f64;
         let mut objective = loss / n;
         for ((g, t), &p) in gradient.iter_mut().zip(theta).zip(self.penalised) {
@@ -138,7 +137,9 @@ fn max_norm(v: &[f64]) -> f64 {
     v.iter().fold(0.0, |m, x| m.max(x.abs()))
 }
 
-/// Optimiser state carried between supersteps (the same on every worker).
+/// Optimiser state carried between supersteps (the same on every worker); the
+/// iteration's checkpoints save it.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct State {
     theta: Vec<f64>,
     objective: f64,
@@ -146,7 +147,11 @@ struct State {
     /// L-BFGS correction pairs (s, y, 1/yᵀs).
     pairs: VecDeque<(Vec<f64>, Vec<f64>, f64)>,
     step: f64,
+    /// The line search found no decrease: the point is optimal to machine precision.
+    stalled: bool,
 }
+
+eddy_core::serde_iteration_state!(State);
 
 /// Minimises the objective from `theta` (SPMD: every worker calls it alike).
 ///
@@ -171,18 +176,19 @@ pub(crate) fn minimise<L: Loss>(
         Solver::Lbfgs => 1.0,
         Solver::GradientDescent { learning_rate } => learning_rate,
     };
-    let mut state = State { theta, objective, gradient, pairs: VecDeque::new(), step: first_step };
+    let state =
+        State { theta, objective, gradient, pairs: VecDeque::new(), step: first_step, stalled: false };
     let tolerance = settings.tolerance;
     type Aggregate = (Sum<f64>, Sum<f64>);
     let iteration = Iteration::new(settings.max_iterations)
         .aggregate::<Aggregate>()
         .converge_when(move |(_, norm)| norm.get() <= tolerance);
-    let mut stalled = false;
-    let (_, summary) = iteration.bulk(worker.from_partition(Vec::<()>::new()), |step, nothing| {
-        if !stalled {
-            stalled = !advance(&problem, settings.solver, &mut state)?;
+    let start = worker.from_partition(Vec::<()>::new());
+    let (_, state, summary) = iteration.bulk_with_state(start, state, |step, state, nothing| {
+        if !state.stalled {
+            state.stalled = !advance(&problem, settings.solver, state)?;
         }
-        let norm = if stalled { 0.0 } else { max_norm(&state.gradient) };
+        let norm = if state.stalled { 0.0 } else { max_norm(&state.gradient) };
         let global = if worker.index() == 0 { (state.objective, norm) } else { (0.0, 0.0) };
         step.aggregate(|(o, g): &mut Aggregate| {
             o.add(global.0);
@@ -190,7 +196,7 @@ pub(crate) fn minimise<L: Loss>(
         });
         Ok(nothing)
     })?;
-    let converged = max_norm(&state.gradient) <= tolerance || (summary.converged && !stalled);
+    let converged = max_norm(&state.gradient) <= tolerance || (summary.converged && !state.stalled);
     Ok(Outcome { theta: state.theta, objective: state.objective, iterations: summary.supersteps, converged })
 }
 
@@ -317,7 +323,6 @@ pub(crate) fn sgd<L: Loss>(
             for (_, g) in blocks {
                 gradient.iter_mut().zip(g).for_each(|(a, b)| *a += b);
             }
-            #[allow(clippy::cast_precision_loss)]
             let m = batch.len() as f64;
             for ((t, g), &p) in theta.iter_mut().zip(&gradient).zip(penalised) {
                 let penalty = if p { settings.l2 * *t } else { 0.0 };

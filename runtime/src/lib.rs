@@ -2,9 +2,15 @@
 //!
 //! Entrypoint: [`LocalRuntime`], which runs a job on P worker threads of this process
 //! that exchange records through [`ChannelCommunicator`], the in-process implementation
-//! of [`eddy_core::Communicator`]. Cluster mode's data plane, [`net`], implements the
-//! same trait over TCP ([`NetCommunicator`] and its [`DataServer`]); its JobManager and
-//! TaskManagers arrive with their own issue.
+//! of [`eddy_core::Communicator`]. [`jobs`] names jobs, so that one binary runs the same
+//! job locally or in cluster mode.
+//!
+//! Cluster mode is behind the cargo feature `cluster` (off by default, so that the local
+//! runtime — and eddy-ml, eddy-gelly and the Python package on it — pull no tokio, gRPC
+//! or TLS): its data plane, `net`, implements the same [`eddy_core::Communicator`] over
+//! TCP (`NetCommunicator` and its `DataServer`); its control plane, `cluster`, is the
+//! gRPC JobManager, the TaskManagers and the client that submits jobs. The `eddy` command
+//! (eddy-cli) turns the feature on.
 //!
 //! ```
 //! use eddy_runtime::LocalRuntime;
@@ -17,10 +23,12 @@
 //! ```
 
 pub mod channel;
+#[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod config;
 pub mod jobs;
 pub mod local;
+#[cfg(feature = "cluster")]
 pub mod net;
 mod pool;
 pub mod supervise;
@@ -29,5 +37,6 @@ pub use channel::{AbortHandle, CancelHandle, ChannelCommunicator};
 pub use config::RuntimeConfig;
 pub use jobs::{JobRegistry, JobRequest};
 pub use local::{LocalRuntime, example, run_worker};
+#[cfg(feature = "cluster")]
 pub use net::{ClusterSecret, DataServer, NetCommunicator, NetOptions};
 pub use supervise::supervised;

@@ -250,7 +250,7 @@ impl LocalRuntime {
 /// the error's message on failure), so that none of them waits for this worker.
 ///
 /// Used by [`LocalRuntime`] for each of its threads and by cluster mode (and its tests)
-/// with a [`crate::NetCommunicator`].
+/// with a network communicator (`NetCommunicator`, feature `cluster`).
 ///
 /// # Returns
 /// The job's result on this worker.

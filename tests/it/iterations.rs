@@ -4,7 +4,7 @@
 
 #[path = "../../runtime/examples/connected_components.rs"]
 #[allow(unreachable_pub)]
-mod cc;
+pub(crate) mod cc;
 #[path = "../../runtime/examples/transitive_closure.rs"]
 #[allow(unreachable_pub)]
 mod tc;

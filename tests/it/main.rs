@@ -11,3 +11,4 @@ mod load;
 mod ml;
 mod net;
 mod operators;
+mod superstep;

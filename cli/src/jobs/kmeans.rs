@@ -18,7 +18,7 @@ use ndarray::{Array2, s};
 use serde::{Deserialize, Serialize};
 
 use super::prepare_error;
-use crate::ml_cmd::{TableSource, load_table};
+use crate::input::table::{TableSource, load_table};
 
 /// The parameters of job `kmeans`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

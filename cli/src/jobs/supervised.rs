@@ -30,7 +30,7 @@ use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 use super::prepare_error;
-use crate::ml_cmd::{TableSource, describe, load_table};
+use crate::input::table::{TableSource, describe, load_table};
 
 /// The data of a supervised job and how it is prepared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

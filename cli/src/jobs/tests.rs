@@ -30,7 +30,7 @@ use super::supervised::{
 };
 use super::{Target, registry, run};
 use crate::input::Source;
-use crate::ml_cmd::TableSource;
+use crate::input::table::TableSource;
 
 /// A part without its timings, which differ from run to run.
 trait Untimed {

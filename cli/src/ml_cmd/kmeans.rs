@@ -15,8 +15,9 @@ use eddy_ml::metrics::adjusted_rand_index;
 use ndarray::Array2;
 use serde_json::Value;
 
-use super::{Report, TableSource, check_destinations, first, table, target};
+use super::{Report, check_destinations, first, table, target};
 use crate::args::KmeansArgs;
+use crate::input::table::TableSource;
 use crate::jobs;
 use crate::jobs::kmeans::{KMeansJob, KMeansPart, prepare_kmeans};
 use crate::output::Staged;

@@ -24,8 +24,9 @@ use eddy_ml::preprocessing::StandardScalerModel;
 use eddy_ml::{Model, PipelineModel};
 use serde_json::{Map, Value};
 
-use super::{Report, TableSource, check_destinations, default_label, first, table, target};
+use super::{Report, check_destinations, default_label, first, table, target};
 use crate::args::{LinregArgs, LinregSolver, LogregArgs, LogregSolver, MlRunArgs, SupervisedInputArgs};
+use crate::input::table::TableSource;
 use crate::jobs;
 use crate::jobs::supervised::{
     CLASSIFICATION_METRICS, LinregJob, LinregParams, LogregJob, LogregParams, REGRESSION_METRICS,

@@ -36,7 +36,6 @@ pub trait Numeric: Data + Copy + Default + PartialOrd + std::ops::AddAssign {
 macro_rules! numeric {
     ($($t:ty),*) => {$(
         impl Numeric for $t {
-            #[allow(clippy::cast_lossless, clippy::cast_precision_loss)]
             fn to_f64(self) -> f64 {
                 self as f64
             }
@@ -148,7 +147,6 @@ impl Aggregator for Count {
     fn merge(&mut self, other: &Self) {
         self.0 += other.0;
     }
-    #[allow(clippy::cast_precision_loss)]
     fn values(&self) -> Vec<f64> {
         vec![self.0 as f64]
     }

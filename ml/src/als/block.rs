@@ -131,7 +131,6 @@ impl Block {
                 let source = self.sources[j];
                 equation.add(&incoming[source * rank..(source + 1) * rank], self.ratings[j]);
             }
-            #[allow(clippy::cast_precision_loss)]
             let ridge = lambda * ratings.len() as f64;
             if !equation.solve(ridge, x) {
                 return Err(Error::InvalidInput(format!(

@@ -59,7 +59,6 @@ impl NormalEquation {
     /// module doc (non-finite entries: ratings or factors overflowed).
     pub(super) fn solve(&mut self, ridge: f64, x: &mut [f64]) -> bool {
         let k = self.rank;
-        #[allow(clippy::cast_precision_loss)]
         let mean_diagonal = (0..k).map(|i| self.ata[i * k + i]).sum::<f64>() / k as f64;
         let mut extra = 0.0;
         for _ in 0..=RETRIES {

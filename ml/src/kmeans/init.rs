@@ -35,7 +35,6 @@ pub(super) fn initial_centroids(
 
 /// Uniform in `[0, 1)`.
 fn uniform(rng: &mut Xoshiro256PlusPlus) -> f64 {
-    #[allow(clippy::cast_precision_loss)]
     let mantissa = (rng.next_u64() >> 11) as f64;
     mantissa * (1.0 / (1u64 << 53) as f64)
 }
@@ -107,7 +106,6 @@ fn plus_plus(
     k: usize,
     rng: &mut Xoshiro256PlusPlus,
 ) -> Result<Array2<f64>> {
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let trials = 2 + (k as f64).ln().floor() as usize;
     let d = part.features();
     let mut chosen = Array2::zeros((k, d));
@@ -160,7 +158,6 @@ fn row_uniform(seed: u64, round: u32, row: usize) -> f64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
-    #[allow(clippy::cast_precision_loss)]
     let mantissa = (z >> 11) as f64;
     mantissa * (1.0 / (1u64 << 53) as f64)
 }
@@ -182,7 +179,6 @@ fn parallel(
     let mut candidates = part.fetch_rows(worker, &indices)?;
     let mut closest = vec![f64::INFINITY; part.x().nrows()];
     fold_closest(part, &Centers::new(candidates.clone()), &mut closest);
-    #[allow(clippy::cast_precision_loss)]
     let oversampling = 2.0 * k as f64;
     for round in 0..params.init_rounds {
         let pot: f64 = block_sums(worker, part, &closest)?.iter().sum();
@@ -239,7 +235,6 @@ fn candidate_weights(worker: &Worker, part: &RowPartition<'_>, candidates: &Arra
         counts[best] += 1;
     });
     let total = worker.all_reduce(counts, |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect())?;
-    #[allow(clippy::cast_precision_loss)]
     Ok(total.into_iter().map(|c| c as f64).collect())
 }
 
@@ -265,7 +260,6 @@ fn weighted_kmeans(
     };
     let mut chosen = vec![pick(uniform(rng) * total_weight)];
     let mut closest: Vec<f64> = (0..n).map(|i| distance(i, points.row(chosen[0]))).collect();
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let trials = 2 + (k as f64).ln().floor() as usize;
     while chosen.len() < k {
         let pot: f64 = closest.iter().zip(weights).map(|(c, w)| c * w).sum();

@@ -138,7 +138,6 @@ fn running_min<const N: usize>(
     for (j, norm) in norms.iter().enumerate() {
         let scores: &[f64; N] =
             dots[j * width + start..j * width + start + N].try_into().expect("a slice of N scores");
-        #[allow(clippy::cast_precision_loss)]
         let j = j as f64;
         for l in 0..N {
             let score = scores[l] + norm;
@@ -175,7 +174,6 @@ pub(super) fn assign(
         let (nearest, scores) = scratch.nearest(&chunk, centers);
         // Separate simple loops over the chunk, each free of per-row branches.
         for (label, &best) in labels[start..end].iter_mut().zip(nearest) {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let best = best as u32;
             changed += u64::from(*label != best);
             *label = best;

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use eddy_core::{Error, Result, SuperstepListener, SuperstepMetrics};
 
+use super::communicator::Client;
 use super::proto::{self, job_event};
 use super::taskmanager::connect;
-use super::worker::Client;
 use super::{ClusterSecret, JobFailed, TlsTrust, network_error};
 use crate::jobs::JobRequest;
 

@@ -42,10 +42,10 @@
 //! ```
 
 mod client;
+mod communicator;
 mod http;
 mod jobmanager;
 mod taskmanager;
-mod worker;
 
 pub use client::{ClusterClient, JobOutcome};
 pub use jobmanager::{JobManager, JobManagerConfig};

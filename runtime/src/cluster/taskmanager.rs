@@ -11,9 +11,9 @@ use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 use tonic::transport::{Channel, Endpoint};
 
+use super::communicator::{Client, ClusterCommunicator, MetricsForwarder};
 use super::proto::job_manager_client::JobManagerClient;
 use super::proto::{self, task};
-use super::worker::{Client, ClusterCommunicator, MetricsForwarder};
 use super::{AddSecret, Background, ClusterSecret, TlsTrust, network_error, tokio_runtime};
 use crate::jobs::{JobRegistry, JobRequest, PreparedJob};
 use crate::net::{DataServer, Inbox, NetCancelHandle, NetCommunicator};

@@ -53,6 +53,10 @@ impl Communicator for ClusterCommunicator {
         self.net.finish();
     }
 
+    fn cancelled(&self) -> Option<String> {
+        self.net.cancelled()
+    }
+
     fn coordinates_gathers(&self) -> bool {
         true
     }
