@@ -8,7 +8,7 @@
 //! it loads or generates the input there and returns the per-worker body, whose result
 //! (one serializable *part* per worker: keys and values, the model, stats, timings) the
 //! command joins and reports. [`registry`] registers them all by name, so a process of
-//! this binary can run a job it receives as a [`JobRequest`](eddy_runtime::jobs::JobRequest).
+//! this binary can run a job it receives as a [`eddy_runtime::jobs::JobRequest`].
 //!
 //! A command runs its job through [`run`] on a [`Target`]: locally, `prepare` is called
 //! directly and its body runs on a [`LocalRuntime`] — nothing is serialized, so a local

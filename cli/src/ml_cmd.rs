@@ -1,5 +1,5 @@
 //! `eddy kmeans`, `eddy logreg`, `eddy linreg` and `eddy als`: train an eddy-ml model as
-//! a named job ([`crate::jobs`]) on a [`LocalRuntime`], then write the outputs and report.
+//! a named job ([`crate::jobs`]) on a [`eddy_runtime::LocalRuntime`], then write the outputs and report.
 //!
 //! How a run goes: check the parameters and the output destinations; run the job, whose
 //! preparation loads the data (a CSV file, generated data or the built-in iris set;
@@ -16,8 +16,8 @@
 //! which the graph commands use too: the target the `--cluster` flags name. The table
 //! input ([`TableSource`](crate::input::table::TableSource),
 //! [`load_table`](crate::input::table::load_table)) is [`crate::input::table`]'s, since
-//! the jobs load it too. One module per family: [`kmeans`], [`supervised`] (logistic
-//! and linear regression), [`als`].
+//! the jobs load it too. One module per family: [`kmeans`](mod@kmeans), [`supervised`] (logistic
+//! and linear regression), [`als`](mod@als).
 //!
 //! **Note**: `LocalRuntime::execute` takes jobs that fail with `eddy_core::Error`; an
 //! eddy-ml error raised inside the job (k larger than the number of points, a single

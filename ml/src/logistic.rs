@@ -86,7 +86,7 @@ impl LogisticRegression {
     /// Checks the parameters.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] naming the parameter.
+    /// [`crate::Error::InvalidParameter`] naming the parameter.
     pub fn validate(&self) -> Result<()> {
         check::positive("c", self.c)?;
         check::non_negative("tolerance", self.tolerance)?;
@@ -129,7 +129,7 @@ impl LogisticModel {
     /// The probability of every class for every row (`rows × classes`).
     ///
     /// # Errors
-    /// [`Error::FeatureMismatch`].
+    /// [`crate::Error::FeatureMismatch`].
     pub fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
         check_features(&x, self.coef.ncols())?;
         let scores = x.dot(&self.coef.t()) + &self.intercept;

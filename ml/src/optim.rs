@@ -288,22 +288,27 @@ pub(crate) fn sgd<L: Loss>(
     part: &RowPartition<'_>,
     loss: &L,
     penalised: &[bool],
-    mut theta: Vec<f64>,
+    theta: Vec<f64>,
     settings: &SgdSettings,
 ) -> Result<Outcome> {
     let problem = Problem { worker, part, loss, penalised, l2: settings.l2 };
     let y = part.y().ok_or_else(|| Error::InvalidInput("this trainer needs targets (y)".into()))?;
     let (x, layout, n) = (part.x(), part.layout(), part.total_rows());
     let local_rows = part.first_row()..part.first_row() + x.nrows();
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed);
-    let mut previous = f64::INFINITY;
+    let state = SgdState {
+        theta,
+        order: (0..n).collect(),
+        rng: Xoshiro256PlusPlus::seed_from_u64(settings.seed),
+        previous: f64::INFINITY,
+    };
     let tolerance = settings.tolerance;
     type Aggregate = (Sum<f64>, Sum<f64>);
     let iteration = Iteration::new(settings.epochs)
         .aggregate::<Aggregate>()
         .converge_when(move |(_, change)| tolerance > 0.0 && change.get().abs() <= tolerance);
-    let (_, summary) = iteration.bulk(worker.from_partition(Vec::<()>::new()), |step, nothing| {
+    let start = worker.from_partition(Vec::<()>::new());
+    let (_, state, summary) = iteration.bulk_with_state(start, state, |step, state, nothing| {
+        let SgdState { theta, order, rng, previous } = state;
         for i in (1..n).rev() {
             let j = ((u128::from(rng.next_u64()) * (i as u128 + 1)) >> 64) as usize;
             order.swap(i, j);
@@ -314,7 +319,7 @@ pub(crate) fn sgd<L: Loss>(
             for &i in batch.iter().filter(|i| local_rows.contains(i)) {
                 let gradient = per_block.entry(layout.block_of(i)).or_insert_with(|| vec![0.0; theta.len()]);
                 let local = i - local_rows.start;
-                loss.row(x.row(local), y[local], &theta, gradient);
+                loss.row(x.row(local), y[local], theta, gradient);
             }
             let mut blocks: Vec<(usize, Vec<f64>)> =
                 worker.all_gather(per_block.into_iter().collect::<Vec<_>>())?.into_iter().flatten().collect();
@@ -329,13 +334,13 @@ pub(crate) fn sgd<L: Loss>(
                 *t -= eta * (g / m + penalty);
             }
         }
-        let (objective, _) = problem.evaluate(&theta)?;
+        let (objective, _) = problem.evaluate(theta)?;
         let change = if previous.is_finite() {
-            (previous - objective) / previous.max(f64::MIN_POSITIVE)
+            (*previous - objective) / previous.max(f64::MIN_POSITIVE)
         } else {
             f64::INFINITY
         };
-        previous = objective;
+        *previous = objective;
         let global = if worker.index() == 0 { (objective, change) } else { (0.0, 0.0) };
         step.aggregate(|(o, d): &mut Aggregate| {
             o.add(global.0);
@@ -343,5 +348,20 @@ pub(crate) fn sgd<L: Loss>(
         });
         Ok(nothing)
     })?;
+    let SgdState { theta, previous, .. } = state;
     Ok(Outcome { theta, objective: previous, iterations: summary.supersteps, converged: summary.converged })
 }
+
+/// SGD's state between epochs (the same on every worker); the iteration's checkpoints
+/// save it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SgdState {
+    theta: Vec<f64>,
+    /// The row order of the last epoch (each epoch shuffles it further).
+    order: Vec<usize>,
+    rng: Xoshiro256PlusPlus,
+    /// The objective after the last epoch.
+    previous: f64,
+}
+
+eddy_core::serde_iteration_state!(SgdState);

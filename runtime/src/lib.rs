@@ -36,7 +36,7 @@ pub mod supervise;
 pub use channel::{AbortHandle, CancelHandle, ChannelCommunicator};
 pub use config::RuntimeConfig;
 pub use jobs::{JobRegistry, JobRequest};
-pub use local::{LocalRuntime, example, run_worker};
+pub use local::{LocalRuntime, run_worker};
 #[cfg(feature = "cluster")]
 pub use net::{ClusterSecret, DataServer, NetCommunicator, NetOptions};
 pub use supervise::supervised;

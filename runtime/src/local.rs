@@ -298,20 +298,3 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
         "a panic with a non-string payload".to_string()
     }
 }
-
-/// Runs `job` on `parallelism` local workers and returns worker 0's result: a one-line
-/// harness for examples and doc tests.
-///
-/// # Errors
-/// As [`LocalRuntime::execute`].
-pub fn example<R, F>(parallelism: usize, job: F) -> Result<R>
-where
-    R: Send,
-    F: Fn(&Worker) -> Result<R> + Sync,
-{
-    let mut results = LocalRuntime::with_parallelism(parallelism)?.execute(job)?;
-    if results.is_empty() {
-        return Err(Error::Internal("a job ran on no worker".into()));
-    }
-    Ok(results.swap_remove(0))
-}

@@ -17,7 +17,7 @@
 //! for each call; `combine_by_key(key, |acc, r| acc.1 += r.1)` updates it in place. Both
 //! run at the same speed; a panic in either leaks the combiner's table (the job fails).
 //!
-//! This module holds one `unsafe` block ([`ByValue`]'s move out of a table slot), justified
+//! This module holds one `unsafe` block (`ByValue`'s move out of a table slot), justified
 //! by the `reduce_by_key` benchmark and tested with a panicking reduce function.
 #![allow(unsafe_code)]
 

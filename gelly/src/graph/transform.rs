@@ -118,7 +118,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     /// deterministic); the graph is rebuilt in the new key order.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] if two vertices get the same key; runtime failures.
+    /// [`crate::Error::InvalidParameter`] if two vertices get the same key; runtime failures.
     pub fn translate_graph_ids<NK: VertexKey>(&self, f: impl Fn(&K) -> NK) -> Result<Graph<'w, NK, VV, EV>> {
         let vertices: Vec<(NK, VV)> =
             self.local_keys().iter().map(&f).zip(self.values.iter().cloned()).collect();
