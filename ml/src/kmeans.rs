@@ -37,21 +37,25 @@ use crate::{Error, Estimator, Model, Result, Transformer, exec};
 use kernel::Centers;
 
 /// How the initial centroids are chosen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Init {
     /// `k` distinct rows drawn uniformly.
+    #[serde(rename = "random")]
     Random,
     /// Greedy k-means++ (Arthur & Vassilvitskii; scikit-learn's variant with
     /// `2 + ⌊ln k⌋` candidates per centroid): each next centroid is the best of a few
     /// rows sampled with probability proportional to the squared distance to the
     /// centroids chosen so far.
+    #[serde(rename = "k-means++")]
     KMeansPlusPlus,
     /// Scalable k-means++ (Bahmani et al., "k-means||"): a few rounds that each sample
     /// about `2k` rows at once with probability proportional to their squared distance,
     /// then weighted k-means++ on the sampled candidates. One pass per round instead of
     /// one per centroid.
+    #[serde(rename = "k-means||")]
     KMeansParallel,
     /// These centroids (`k` rows).
+    #[serde(rename = "centroids")]
     Centroids(Array2<f64>),
 }
 
@@ -73,7 +77,8 @@ impl FromStr for Init {
 }
 
 /// The k-means estimator (its parameters; [`Estimator::fit`] trains).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct KMeans {
     /// The number of clusters.
     pub k: usize,
@@ -93,6 +98,13 @@ pub struct KMeans {
     pub n_init: u32,
     /// Workers; `None` = one per core (or `EDDY_PARALLELISM`).
     pub parallelism: Option<usize>,
+}
+
+/// scikit-learn's defaults: 8 clusters, k-means++, 300 iterations, tolerance 1e-4.
+impl Default for KMeans {
+    fn default() -> Self {
+        KMeans::new(8)
+    }
 }
 
 impl KMeans {

@@ -53,7 +53,8 @@ pub type Neighbor = (usize, f64);
 /// assert_eq!((distances[[0, 0]], indices[[0, 0]]), (3.0, 0));
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct KNeighborsClassifier {
     k: usize,
     parallelism: Option<usize>,

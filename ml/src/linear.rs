@@ -47,7 +47,8 @@ pub enum LinearSolver {
 }
 
 /// The linear regression estimator.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LinearRegression {
     /// The L2 penalty `α` (scikit-learn `Ridge(alpha)`); default 0.
     pub alpha: f64,

@@ -20,7 +20,8 @@ use crate::partition::RowPartition;
 use crate::{Estimator, Model, Result, exec};
 
 /// The logistic regression estimator.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LogisticRegression {
     /// Inverse regularisation strength (scikit-learn's `C`); default 1.
     pub c: f64,

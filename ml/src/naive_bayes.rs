@@ -44,7 +44,8 @@ use crate::{Error, Estimator, Model, Result, RowPartition};
 /// assert_eq!(model.class_prior, array![0.25, 0.75]);
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GaussianNB {
     var_smoothing: f64,
     priors: Option<Vec<f64>>,

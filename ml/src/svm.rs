@@ -47,7 +47,8 @@ pub enum SvmSolver {
 }
 
 /// The linear SVM classifier.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LinearSvc {
     /// Inverse regularisation strength (`C`); default 1.
     pub c: f64,
