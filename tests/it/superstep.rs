@@ -8,13 +8,18 @@ use eddy::core::{
     CancelToken, Error, IterationKind, MemoryCheckpoints, MetricsRecorder, Result, SuperstepListener,
     SuperstepMetrics, Worker,
 };
-use eddy::datasets::ml_generators::make_blobs;
+use eddy::datasets::ml_generators::{
+    make_blobs, make_classification, make_low_rank_ratings, make_regression,
+};
 use eddy::gelly::Graph;
 use eddy::gelly::algorithms::{
     PageRank, bfs, pagerank, sssp, sssp_vertex_centric, wcc_gsa, wcc_scatter_gather, wcc_vertex_centric,
 };
 use eddy::ml::RowPartition;
+use eddy::ml::als::Als;
 use eddy::ml::kmeans::{KMeans, fit_partition};
+use eddy::ml::linear::{LinearRegression, LinearSolver};
+use eddy::ml::logistic::LogisticRegression;
 use eddy::runtime::LocalRuntime;
 use ndarray::Array2;
 use proptest::prelude::*;
@@ -70,7 +75,8 @@ fn gsa_cc(worker: &Worker) -> Result<Outcome> {
 }
 
 fn fast_pagerank(worker: &Worker) -> Result<Outcome> {
-    let edges: Vec<(u64, u64)> = (0..60u64).flat_map(|v| [(v, (v * 7 + 1) % 60), (v, (v * v + 3) % 61)]).collect();
+    let edges: Vec<(u64, u64)> =
+        (0..60u64).flat_map(|v| [(v, (v * 7 + 1) % 60), (v, (v * v + 3) % 61)]).collect();
     let (result, _) = pagerank(&graph(worker, &edges)?, &PageRank::tolerance(1e-12))?;
     Ok(bits(result.local_keys(), result.local_values().iter().copied()))
 }
@@ -105,7 +111,47 @@ fn kmeans(worker: &Worker) -> Result<Outcome> {
     Ok(outcome)
 }
 
-const FAMILIES: [(&str, Job, IterationKind); 10] = [
+/// A model's numbers, as bits, in order (a model is the same on every worker: keep
+/// worker 0's).
+fn model_bits(worker: &Worker, values: impl IntoIterator<Item = f64>, iterations: u32) -> Outcome {
+    if worker.index() != 0 {
+        return Vec::new();
+    }
+    let mut outcome: Outcome = values.into_iter().enumerate().map(|(i, v)| (i as u64, v.to_bits())).collect();
+    outcome.push((u64::MAX, u64::from(iterations)));
+    outcome
+}
+
+fn logistic_lbfgs(worker: &Worker) -> Result<Outcome> {
+    let (x, y) = make_classification(300, 4, 3, 5).unwrap();
+    let part = RowPartition::new(worker, x.view(), Some(y.view()))?;
+    let params = LogisticRegression::default().max_iterations(200);
+    let model = eddy::ml::logistic::fit_partition(worker, &part, &params)?;
+    Ok(model_bits(worker, model.coef.iter().chain(&model.intercept).copied(), model.iterations))
+}
+
+fn linear_sgd(worker: &Worker) -> Result<Outcome> {
+    let (x, y, _, _) = make_regression(300, 3, 1.0, 2).unwrap();
+    let part = RowPartition::new(worker, x.view(), Some(y.view()))?;
+    let solver = LinearSolver::Sgd { batch_size: 16, learning_rate: 0.01 };
+    let params = LinearRegression::default().solver(solver).max_iterations(12).tolerance(0.0);
+    let model = eddy::ml::linear::fit_partition(worker, &part, &params)?;
+    Ok(model_bits(worker, model.coef.iter().copied().chain([model.intercept]), model.iterations))
+}
+
+fn als(worker: &Worker) -> Result<Outcome> {
+    let ratings = make_low_rank_ratings(40, 30, 2, 0.5, 0.01, 3).unwrap();
+    let share = ratings[worker.share(ratings.len())].to_vec();
+    let fit = eddy::ml::als::fit_partition(
+        worker,
+        share,
+        &Als::default().rank(2).max_iterations(8).tolerance(0.0),
+    )?;
+    let factors = fit.model.user_factors.iter().chain(&fit.model.item_factors).chain(&fit.rmse_history);
+    Ok(model_bits(worker, factors.copied(), fit.iterations))
+}
+
+const FAMILIES: [(&str, Job, IterationKind); 13] = [
     ("bulk", bulk_cc, IterationKind::Bulk),
     ("delta", delta_cc, IterationKind::Delta),
     ("vertex-centric", vertex_centric_cc, IterationKind::VertexCentric),
@@ -116,6 +162,9 @@ const FAMILIES: [(&str, Job, IterationKind); 10] = [
     ("fast bfs", fast_bfs, IterationKind::Kernel),
     ("vertex-centric sssp", vertex_centric_sssp, IterationKind::VertexCentric),
     ("k-means", kmeans, IterationKind::Bulk),
+    ("logistic regression (L-BFGS)", logistic_lbfgs, IterationKind::Bulk),
+    ("linear regression (SGD)", linear_sgd, IterationKind::Bulk),
+    ("ALS", als, IterationKind::Bulk),
 ];
 
 /// Records every superstep and cancels `token` when superstep `cancel_at` is reported.
@@ -195,7 +244,12 @@ fn every_loop_family_reports_each_superstep_once_and_stops_where_it_was_cancelle
 /// Saves at superstep `k` of a run cancelled in the superstep after it (every worker has
 /// saved once superstep `k + 1`'s barrier is passed), resumes in a fresh runtime from
 /// that checkpoint, and compares with an uninterrupted run.
-fn check_resume(p: usize, job: Job, kind: IterationKind, fraction: f64) -> std::result::Result<(), TestCaseError> {
+fn check_resume(
+    p: usize,
+    job: Job,
+    kind: IterationKind,
+    fraction: f64,
+) -> std::result::Result<(), TestCaseError> {
     let (full, metrics) = observe(p, job, None, None);
     let full = full.unwrap();
     let s = last_iteration(&metrics, kind).len() as u32;
@@ -242,6 +296,13 @@ proptest! {
     #[test]
     fn kmeans_resumes_bit_identically(p in 1usize..4, fraction in 0.0f64..1.0) {
         check_resume(p, kmeans, IterationKind::Bulk, fraction)?;
+    }
+
+    #[test]
+    fn trainers_with_optimiser_state_resume_bit_identically(p in 1usize..4, fraction in 0.0f64..1.0) {
+        check_resume(p, logistic_lbfgs, IterationKind::Bulk, fraction)?;
+        check_resume(p, linear_sgd, IterationKind::Bulk, fraction)?;
+        check_resume(p, als, IterationKind::Bulk, fraction)?;
     }
 }
 
