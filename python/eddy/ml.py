@@ -2,7 +2,10 @@
 
 ``fit(X, y=None)`` returns the estimator; fitted attributes end with an underscore;
 ``get_params()`` / ``set_params(**params)`` work as in scikit-learn. ``X`` is any 2-D
-array of numbers (float32 or float64, C or Fortran order).
+array of numbers (float32 or float64, C or Fortran order). The parameter defaults are
+the Rust estimators' (``eddy._eddy.defaults(name)``). A fitted estimator keeps the fitted
+Rust model (an ``eddy._eddy`` class: ``KMeansModel``, ``LogisticModel``, …) and predicts
+with it; fitted estimators pickle.
 
 >>> import numpy as np
 >>> from eddy.ml import KMeans
@@ -12,7 +15,8 @@ array of numbers (float32 or float64, C or Fortran order).
 [0, 0, 1, 1]
 """
 
-import json as _json
+import numbers as _numbers
+import operator as _operator
 
 import numpy as _np
 
@@ -22,6 +26,28 @@ from .errors import InvalidArgumentError
 __all__ = ["KMeans", "LinearRegression", "LogisticRegression", "LinearSVC", "GaussianNB", "KNeighborsClassifier",
            "ALS", "StandardScaler", "MinMaxScaler"]
 
+# The parameter defaults are the Rust estimators' (their `Default`, in serde form, keyed by
+# the Rust field names): the signatures below map scikit-learn's names onto them (C ↔ c,
+# max_iter ↔ max_iterations, tol ↔ tolerance, random_state ↔ seed, n_clusters ↔ k,
+# n_neighbors ↔ k) and repeat no value.
+_KMEANS = _eddy.defaults("kmeans")
+_LINEAR = _eddy.defaults("linear_regression")
+_LOGISTIC = _eddy.defaults("logistic_regression")
+_SVC = _eddy.defaults("linear_svc")
+_NB = _eddy.defaults("gaussian_nb")
+_KNN = _eddy.defaults("knn")
+_ALS = _eddy.defaults("als")
+
+# The strings the classes take for the Rust enums' variants (their serde names).
+_SOLVERS = {"NormalEquations": "normal", "Lbfgs": "lbfgs", "GradientDescent": "gd", "Sgd": "sgd"}
+_LOSSES = {"SquaredHinge": "squared_hinge", "Hinge": "hinge"}
+
+
+def _variant(value, names):
+    """The string for the Rust enum variant ``value`` in serde form: a unit variant is its
+    name, a variant with fields ``{name: fields}``."""
+    return names[value if isinstance(value, str) else next(iter(value))]
+
 
 def _features(X):
     """A 2-D float64 view (or copy) of ``X``; NaN and inf are rejected by the engine."""
@@ -30,6 +56,39 @@ def _features(X):
         raise InvalidArgumentError(f"X must be 2-D (rows × features), got an array of shape {array.shape}")
     if not (_np.issubdtype(array.dtype, _np.floating) or _np.issubdtype(array.dtype, _np.integer)):
         raise InvalidArgumentError(f"X must hold numbers, got dtype {array.dtype}")
+    return array.astype(_np.float64, copy=False)
+
+
+def _count(name, value):
+    """A non-negative integer parameter; None stays None (the engine's default)."""
+    if value is None:
+        return None
+    try:
+        count = _operator.index(value)
+    except TypeError:
+        raise InvalidArgumentError(f"{name} must be a non-negative integer, got {value!r}") from None
+    if count < 0:
+        raise InvalidArgumentError(f"{name} must be a non-negative integer, got {count}")
+    return count
+
+
+def _real(name, value):
+    """A real-valued parameter; None stays None (the engine's default)."""
+    if value is None:
+        return None
+    if not isinstance(value, _numbers.Real):
+        raise InvalidArgumentError(f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
+def _targets(y, rows):
+    array = _np.asarray(y)
+    if array.ndim != 1:
+        raise InvalidArgumentError(f"y must be 1-D, got an array of shape {array.shape}")
+    if len(array) != rows:
+        raise InvalidArgumentError(f"X has {rows} rows but y has {len(array)} values")
+    if not (_np.issubdtype(array.dtype, _np.floating) or _np.issubdtype(array.dtype, _np.integer)):
+        raise InvalidArgumentError(f"y must hold numbers, got dtype {array.dtype}")
     return array.astype(_np.float64, copy=False)
 
 
@@ -53,22 +112,55 @@ class _Estimator:
         return f"{type(self).__name__}({args})"
 
 
-class KMeans(_Estimator):
+class _Fitted(_Estimator):
+    """An estimator trained in the engine. ``fit`` keeps the fitted Rust model (an
+    ``eddy._eddy`` model class) in ``_model`` and copies its fitted attributes; predicting
+    calls the model. Fitted estimators pickle (the model through its serde JSON)."""
+
+    _supervised = True
+
+    def fit(self, X, y=None):
+        X = _features(X)
+        if self._supervised:
+            if y is None:
+                raise InvalidArgumentError(f"{type(self).__name__}.fit needs y")
+            y = _targets(y, X.shape[0])
+        model = self._fit(X, y)
+        self._model = model
+        self._set_attributes(model)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _fitted(self):
+        """The fitted Rust model."""
+        model = self.__dict__.get("_model")
+        if model is None:
+            raise InvalidArgumentError(f"this {type(self).__name__} is not fitted yet: call fit first")
+        return model
+
+    def predict(self, X):
+        return self._fitted().predict(_features(X))
+
+
+class KMeans(_Fitted):
     """k-means clustering (Lloyd), scikit-learn's ``KMeans(algorithm="lloyd")`` semantics.
 
-    Parameters: ``n_clusters``; ``init`` = ``"k-means++"`` (default), ``"k-means||"``,
-    ``"random"`` or an array of initial centroids (n_clusters × features); ``max_iter``
-    (300); ``tol`` (1e-4, relative to the mean feature variance, as scikit-learn);
-    ``n_init`` (1; best of that many seeded initialisations); ``random_state`` (0; an
-    integer seed); ``parallelism`` (None = one worker per core).
+    Parameters (defaults: the Rust ``KMeans``'s): ``n_clusters``; ``init`` =
+    ``"k-means++"``, ``"k-means||"``, ``"random"`` or an array of initial centroids
+    (n_clusters × features); ``max_iter``; ``tol`` (relative to the mean feature variance,
+    as scikit-learn); ``n_init`` (best of that many seeded initialisations);
+    ``random_state`` (an integer seed); ``parallelism`` (None = one worker per core).
 
-    Fitted: ``cluster_centers_``, ``labels_``, ``inertia_``, ``n_iter_``.
+    Fitted: ``cluster_centers_``, ``labels_``, ``inertia_``, ``n_iter_``,
+    ``n_features_in_``. ``predict`` gives the nearest centre, ``transform`` the distances to
+    every centre.
     """
 
     _params = ("n_clusters", "init", "max_iter", "tol", "n_init", "random_state", "parallelism")
 
-    def __init__(self, n_clusters=8, *, init="k-means++", max_iter=300, tol=1e-4, n_init=1, random_state=0,
-                 parallelism=None):
+    def __init__(self, n_clusters=_KMEANS["k"], *, init=_KMEANS["init"], max_iter=_KMEANS["max_iterations"],
+                 tol=_KMEANS["tolerance"], n_init=_KMEANS["n_init"], random_state=_KMEANS["seed"],
+                 parallelism=_KMEANS["parallelism"]):
         self.n_clusters = n_clusters
         self.init = init
         self.max_iter = max_iter
@@ -80,156 +172,156 @@ class KMeans(_Estimator):
     def fit(self, X, y=None):
         X = _features(X)
         if isinstance(self.init, str):
-            init, centroids = self.init, None
+            init, centroids, k = self.init, None, _count("n_clusters", self.n_clusters)
         else:
-            init, centroids = "given", _features(self.init)
-        seed = 0 if self.random_state is None else int(self.random_state)
-        if seed < 0:
-            raise InvalidArgumentError(f"random_state must be a non-negative integer, got {seed}")
-        k = centroids.shape[0] if centroids is not None else self.n_clusters
-        centers, inertia, n_iter, labels = _eddy.kmeans_fit(
-            X, int(k), init=init, init_centroids=centroids, max_iter=int(self.max_iter), tol=float(self.tol),
-            seed=seed, n_init=int(self.n_init), parallelism=self.parallelism)
-        self.cluster_centers_, self.inertia_, self.n_iter_, self.labels_ = centers, inertia, n_iter, labels
+            centroids = _features(self.init)
+            init, k = None, centroids.shape[0]
+        model, labels = _eddy.kmeans_fit(
+            X, k=k, init=init, init_centroids=centroids, max_iterations=_count("max_iter", self.max_iter),
+            tolerance=_real("tol", self.tol), seed=_count("random_state", self.random_state),
+            n_init=_count("n_init", self.n_init), parallelism=_count("parallelism", self.parallelism))
+        self._model = model
+        self.cluster_centers_, self.inertia_, self.n_iter_ = model.centroids, model.inertia, model.iterations
+        self.labels_, self.n_features_in_ = labels, X.shape[1]
         return self
 
     def predict(self, X):
-        """The index of the nearest cluster centre of every row."""
-        if not hasattr(self, "cluster_centers_"):
-            raise InvalidArgumentError("this KMeans is not fitted yet: call fit(X) first")
-        return _eddy.kmeans_predict(self.cluster_centers_, _features(X))
+        """The index of the nearest cluster centre of every row (``int64``)."""
+        return self._fitted().predict(_features(X))
+
+    def transform(self, X):
+        """The Euclidean distance of every row to every cluster centre (rows × n_clusters)."""
+        return self._fitted().transform(_features(X))
 
     def fit_predict(self, X, y=None):
         return self.fit(X).labels_
 
-
-def _targets(y, rows):
-    array = _np.asarray(y)
-    if array.ndim != 1:
-        raise InvalidArgumentError(f"y must be 1-D, got an array of shape {array.shape}")
-    if len(array) != rows:
-        raise InvalidArgumentError(f"X has {rows} rows but y has {len(array)} values")
-    if not (_np.issubdtype(array.dtype, _np.floating) or _np.issubdtype(array.dtype, _np.integer)):
-        raise InvalidArgumentError(f"y must hold numbers, got dtype {array.dtype}")
-    return array.astype(_np.float64, copy=False)
-
-
-def _array(value):
-    """An ndarray from its serde JSON form (``{"v": 1, "dim": [...], "data": [...]}``)."""
-    return _np.asarray(value["data"], dtype=_np.float64).reshape(value["dim"])
-
-
-class _Fitted(_Estimator):
-    """An estimator fitted in the engine; the model stays as JSON (``model_json_``)."""
-
-    _kind = ""
-    _supervised = True
-
-    def fit(self, X, y=None):
-        X = _features(X)
-        if self._supervised:
-            if y is None:
-                raise InvalidArgumentError(f"{type(self).__name__}.fit needs y")
-            y = _targets(y, X.shape[0])
-        else:
-            y = None
-        self.model_json_ = _eddy.fit(self._kind, self.get_params(), X, y)
-        self._set_attributes(_json.loads(self.model_json_))
-        self.n_features_in_ = X.shape[1]
-        return self
-
-    def _model(self):
-        if not hasattr(self, "model_json_"):
-            raise InvalidArgumentError(f"this {type(self).__name__} is not fitted yet: call fit first")
-        return self.model_json_
-
-    def predict(self, X):
-        return _eddy.predict(self._kind, self._model(), _features(X))
+    def fit_transform(self, X, y=None):
+        return self.fit(X).transform(X)
 
 
 class LinearRegression(_Fitted):
     """Least squares with an optional ridge penalty ``alpha`` (scikit-learn ``Ridge``'s
-    objective; intercept unpenalised). ``solver``: ``"normal"`` (default), ``"lbfgs"``,
-    ``"gd"``, ``"sgd"``. Fitted: ``coef_``, ``intercept_``, ``n_iter_``."""
+    objective; intercept unpenalised). ``solver``: ``"normal"`` (normal equations),
+    ``"lbfgs"``, ``"gd"`` or ``"sgd"``; ``learning_rate`` (None: 1 for gd, 0.01 for sgd)
+    and ``batch_size`` (None: 32) apply to gd / sgd. Defaults: the Rust
+    ``LinearRegression``'s. Fitted: ``coef_``, ``intercept_``, ``n_iter_``."""
 
-    _kind = "linear_regression"
     _params = ("alpha", "solver", "fit_intercept", "max_iter", "tol", "learning_rate", "batch_size",
                "random_state", "parallelism")
 
-    def __init__(self, *, alpha=0.0, solver="normal", fit_intercept=True, max_iter=1000, tol=1e-10,
-                 learning_rate=None, batch_size=32, random_state=0, parallelism=None):
+    def __init__(self, *, alpha=_LINEAR["alpha"], solver=_variant(_LINEAR["solver"], _SOLVERS),
+                 fit_intercept=_LINEAR["fit_intercept"], max_iter=_LINEAR["max_iterations"], tol=_LINEAR["tolerance"],
+                 learning_rate=None, batch_size=None, random_state=_LINEAR["seed"],
+                 parallelism=_LINEAR["parallelism"]):
         self.alpha, self.solver, self.fit_intercept, self.max_iter, self.tol = alpha, solver, fit_intercept, max_iter, tol
         self.learning_rate, self.batch_size, self.random_state, self.parallelism = (learning_rate, batch_size,
                                                                                    random_state, parallelism)
 
+    def _fit(self, X, y):
+        return _eddy.linear_regression_fit(
+            X, y, alpha=_real("alpha", self.alpha), solver=self.solver,
+            learning_rate=_real("learning_rate", self.learning_rate), batch_size=_count("batch_size", self.batch_size),
+            fit_intercept=self.fit_intercept, max_iterations=_count("max_iter", self.max_iter),
+            tolerance=_real("tol", self.tol), seed=_count("random_state", self.random_state),
+            parallelism=_count("parallelism", self.parallelism))
+
     def _set_attributes(self, m):
-        self.coef_, self.intercept_, self.n_iter_ = _array(m["coef"]), m["intercept"], m["iterations"]
+        self.coef_, self.intercept_, self.n_iter_ = m.coef, m.intercept, m.iterations
 
 
 class _LinearClassifier(_Fitted):
     def _set_attributes(self, m):
-        self.classes_ = _np.asarray(m["classes"])
-        self.coef_, self.intercept_ = _array(m["coef"]), _array(m["intercept"])
-        self.n_iter_ = m["iterations"]
+        self.classes_, self.coef_, self.intercept_, self.n_iter_ = m.classes, m.coef, m.intercept, m.iterations
 
 
 class LogisticRegression(_LinearClassifier):
     """Binary or multinomial logistic regression with scikit-learn's ``C`` (L2, intercept
-    unpenalised); ``solver`` ``"lbfgs"`` (default) or ``"gd"``. Fitted: ``classes_``,
-    ``coef_``, ``intercept_``, ``n_iter_``."""
+    unpenalised); ``solver`` ``"lbfgs"`` or ``"gd"`` (first step ``learning_rate``, None:
+    1). Defaults: the Rust ``LogisticRegression``'s. Fitted: ``classes_``, ``coef_``,
+    ``intercept_``, ``n_iter_``."""
 
-    _kind = "logistic_regression"
     _params = ("C", "solver", "max_iter", "tol", "learning_rate", "parallelism")
 
-    def __init__(self, *, C=1.0, solver="lbfgs", max_iter=1000, tol=1e-8, learning_rate=None, parallelism=None):
+    def __init__(self, *, C=_LOGISTIC["c"], solver=_variant(_LOGISTIC["solver"], _SOLVERS),
+                 max_iter=_LOGISTIC["max_iterations"], tol=_LOGISTIC["tolerance"], learning_rate=None,
+                 parallelism=_LOGISTIC["parallelism"]):
         self.C, self.solver, self.max_iter, self.tol = C, solver, max_iter, tol
         self.learning_rate, self.parallelism = learning_rate, parallelism
 
+    def _fit(self, X, y):
+        return _eddy.logistic_regression_fit(
+            X, y, c=_real("C", self.C), solver=self.solver, learning_rate=_real("learning_rate", self.learning_rate),
+            max_iterations=_count("max_iter", self.max_iter), tolerance=_real("tol", self.tol),
+            parallelism=_count("parallelism", self.parallelism))
+
     def predict_proba(self, X):
-        return _eddy.predict_proba(self._kind, self._model(), _features(X))
+        """The probability of every class (columns in ``classes_`` order)."""
+        return self._fitted().predict_proba(_features(X))
 
 
 class LinearSVC(_LinearClassifier):
-    """Linear SVM, one-vs-rest: ``loss="squared_hinge"`` (default, L-BFGS) or ``"hinge"``
-    (mini-batch SGD). Fitted: ``classes_``, ``coef_``, ``intercept_``, ``n_iter_``."""
+    """Linear SVM, one-vs-rest: ``loss="squared_hinge"`` (L-BFGS) or ``"hinge"``
+    (mini-batch SGD; ``learning_rate`` None: 0.1, ``batch_size`` None: 32). Defaults: the
+    Rust ``LinearSvc``'s. Fitted: ``classes_``, ``coef_``, ``intercept_``, ``n_iter_``."""
 
-    _kind = "linear_svc"
     _params = ("C", "loss", "max_iter", "tol", "learning_rate", "batch_size", "random_state", "parallelism")
 
-    def __init__(self, *, C=1.0, loss="squared_hinge", max_iter=1000, tol=1e-8, learning_rate=None, batch_size=32,
-                 random_state=0, parallelism=None):
+    def __init__(self, *, C=_SVC["c"], loss=_variant(_SVC["loss"], _LOSSES), max_iter=_SVC["max_iterations"],
+                 tol=_SVC["tolerance"], learning_rate=None, batch_size=None, random_state=_SVC["seed"],
+                 parallelism=_SVC["parallelism"]):
         self.C, self.loss, self.max_iter, self.tol = C, loss, max_iter, tol
         self.learning_rate, self.batch_size, self.random_state, self.parallelism = (learning_rate, batch_size,
                                                                                    random_state, parallelism)
 
+    def _fit(self, X, y):
+        return _eddy.linear_svc_fit(
+            X, y, c=_real("C", self.C), loss=self.loss, learning_rate=_real("learning_rate", self.learning_rate),
+            batch_size=_count("batch_size", self.batch_size), max_iterations=_count("max_iter", self.max_iter),
+            tolerance=_real("tol", self.tol), seed=_count("random_state", self.random_state),
+            parallelism=_count("parallelism", self.parallelism))
+
+    def decision_function(self, X):
+        """``X · coef_ᵀ + intercept_`` (one column with two classes: positive means
+        ``classes_[1]``)."""
+        return self._fitted().decision_function(_features(X))
+
 
 class GaussianNB(_Fitted):
-    """Gaussian naive Bayes (scikit-learn's ``var_smoothing``). Fitted: ``classes_``,
-    ``class_prior_``, ``theta_``, ``var_``, ``epsilon_``."""
+    """Gaussian naive Bayes (scikit-learn's ``var_smoothing``; default the Rust
+    ``GaussianNB``'s). Fitted: ``classes_``, ``class_count_``, ``class_prior_``,
+    ``theta_``, ``var_``, ``epsilon_``."""
 
-    _kind = "gaussian_nb"
     _params = ("var_smoothing", "parallelism")
 
-    def __init__(self, *, var_smoothing=1e-9, parallelism=None):
+    def __init__(self, *, var_smoothing=_NB["var_smoothing"], parallelism=_NB["parallelism"]):
         self.var_smoothing, self.parallelism = var_smoothing, parallelism
 
+    def _fit(self, X, y):
+        return _eddy.gaussian_nb_fit(X, y, var_smoothing=_real("var_smoothing", self.var_smoothing),
+                                     parallelism=_count("parallelism", self.parallelism))
+
     def _set_attributes(self, m):
-        self.classes_ = _array(m["classes"])
-        self.class_prior_, self.theta_, self.var_ = _array(m["class_prior"]), _array(m["theta"]), _array(m["var"])
-        self.epsilon_ = m["epsilon"]
+        self.classes_, self.class_count_, self.class_prior_ = m.classes, m.class_count, m.class_prior
+        self.theta_, self.var_, self.epsilon_ = m.theta, m.var, m.epsilon
 
     def predict_proba(self, X):
-        return _eddy.predict_proba(self._kind, self._model(), _features(X))
+        """The probability of every class (columns in ``classes_`` order)."""
+        return self._fitted().predict_proba(_features(X))
+
+    def predict_log_proba(self, X):
+        """The log of ``predict_proba``, without underflow."""
+        return self._fitted().predict_log_proba(_features(X))
 
 
 class _Scaler(_Fitted):
     _supervised = False
 
     def transform(self, X):
-        return _eddy.transform(self._kind, self._model(), _features(X))
+        return self._fitted().transform(_features(X))
 
     def inverse_transform(self, X):
-        return _eddy.transform(self._kind, self._model(), _features(X), inverse=True)
+        return self._fitted().inverse_transform(_features(X))
 
     def fit_transform(self, X, y=None):
         return self.fit(X).transform(X)
@@ -240,38 +332,46 @@ class _Scaler(_Fitted):
 
 class StandardScaler(_Scaler):
     """Centres and scales every column (population standard deviation; constant columns
-    get scale 1). Fitted: ``mean_``, ``var_``, ``scale_``."""
+    get scale 1). Fitted: ``mean_``, ``var_``, ``scale_``, ``n_samples_seen_``."""
 
-    _kind = "standard_scaler"
     _params = ("with_mean", "with_std", "parallelism")
 
     def __init__(self, *, with_mean=True, with_std=True, parallelism=None):
         self.with_mean, self.with_std, self.parallelism = with_mean, with_std, parallelism
 
+    def _fit(self, X, y):
+        return _eddy.standard_scaler_fit(X, with_mean=self.with_mean, with_std=self.with_std,
+                                         parallelism=_count("parallelism", self.parallelism))
+
     def _set_attributes(self, m):
-        self.mean_, self.var_, self.scale_ = _array(m["mean"]), _array(m["var"]), _array(m["scale"])
+        self.mean_, self.var_, self.scale_, self.n_samples_seen_ = m.mean, m.var, m.scale, m.n_samples_seen
 
 
 class MinMaxScaler(_Scaler):
     """Maps every column linearly onto ``feature_range``. Fitted: ``data_min_``,
-    ``data_max_``, ``scale_``, ``min_``."""
+    ``data_max_``, ``data_range_``, ``scale_``, ``min_``, ``n_samples_seen_``."""
 
-    _kind = "minmax_scaler"
     _params = ("feature_range", "parallelism")
 
     def __init__(self, *, feature_range=(0.0, 1.0), parallelism=None):
         self.feature_range, self.parallelism = feature_range, parallelism
 
+    def _fit(self, X, y):
+        low, high = self.feature_range
+        return _eddy.minmax_scaler_fit(X, feature_range=(_real("feature_range", low), _real("feature_range", high)),
+                                       parallelism=_count("parallelism", self.parallelism))
+
     def _set_attributes(self, m):
-        self.data_min_, self.data_max_ = _array(m["data_min"]), _array(m["data_max"])
-        self.scale_, self.min_ = _array(m["scale"]), _array(m["min"])
+        self.data_min_, self.data_max_, self.data_range_ = m.data_min, m.data_max, m.data_range
+        self.scale_, self.min_, self.n_samples_seen_ = m.scale, m.min, m.n_samples_seen
 
 
-class KNeighborsClassifier(_Estimator):
+class KNeighborsClassifier(_Fitted):
     """k-nearest-neighbours classification (scikit-learn's ``KNeighborsClassifier`` with
     uniform weights, Euclidean distance, brute force): the training rows are searched by
     every worker in parallel. Ties: the smaller training row is nearer; a vote tie goes
-    to the smallest label. Fitted: ``classes_``, ``n_features_in_``.
+    to the smallest label. ``n_neighbors`` defaults to the Rust ``KNeighborsClassifier``'s.
+    Fitted: ``classes_``, ``n_features_in_``.
 
     >>> import numpy as np
     >>> knn = KNeighborsClassifier(n_neighbors=3).fit(np.array([[0.0], [1.0], [3.0], [4.0]]), [0, 0, 1, 1])
@@ -281,44 +381,38 @@ class KNeighborsClassifier(_Estimator):
 
     _params = ("n_neighbors", "parallelism")
 
-    def __init__(self, n_neighbors=5, *, parallelism=None):
+    def __init__(self, n_neighbors=_KNN["k"], *, parallelism=_KNN["parallelism"]):
         self.n_neighbors, self.parallelism = n_neighbors, parallelism
 
-    def fit(self, X, y):
-        X = _features(X)
-        self._fitted = _eddy.knn_fit(X, _targets(y, X.shape[0]), int(self.n_neighbors),
-                                     parallelism=self.parallelism)
-        self.classes_, self.n_features_in_ = self._fitted.classes, X.shape[1]
-        return self
+    def _fit(self, X, y):
+        return _eddy.knn_fit(X, y, k=_count("n_neighbors", self.n_neighbors),
+                             parallelism=_count("parallelism", self.parallelism))
 
-    def _model(self):
-        if not hasattr(self, "_fitted"):
-            raise InvalidArgumentError("this KNeighborsClassifier is not fitted yet: call fit first")
-        return self._fitted
-
-    def predict(self, X):
-        return self._model().predict(_features(X))
+    def _set_attributes(self, m):
+        self.classes_ = m.classes
 
     def predict_proba(self, X):
-        return self._model().predict_proba(_features(X))
+        """The fraction of the ``n_neighbors`` neighbours in each class (columns in
+        ``classes_`` order)."""
+        return self._fitted().predict_proba(_features(X))
 
     def kneighbors(self, X):
         """``(distances, indices)`` of the ``n_neighbors`` nearest training rows, nearest
         first."""
-        return self._model().kneighbors(_features(X))
+        return self._fitted().kneighbors(_features(X))
 
 
-class ALS(_Estimator):
+class ALS(_Fitted):
     """Matrix factorisation by alternating least squares (explicit ratings, ALS-WR: λ
     times each user's or item's number of ratings, as Spark MLlib).
 
     ``fit(X, y)``: ``X`` has one row ``(user id, item id)`` per rating (non-negative
     integers), ``y`` the ratings. ``predict(X)``: the predicted rating of each ``(user,
-    item)`` row, NaN for users or items not seen in training. Parameters: ``rank`` (10),
-    ``regularization`` (0.1), ``max_iter`` (10), ``tol`` (0: run every iteration; else
-    stop when the training RMSE improves by less), ``random_state`` (0), ``parallelism``.
-    Fitted: ``user_ids_`` / ``user_factors_``, ``item_ids_`` / ``item_factors_``,
-    ``rmse_history_``, ``n_iter_``, ``converged_``.
+    item)`` row, NaN for users or items not seen in training. Parameters (defaults: the
+    Rust ``Als``'s): ``rank``, ``regularization``, ``max_iter``, ``tol`` (0: run every
+    iteration; else stop when the training RMSE improves by less), ``random_state``,
+    ``parallelism``. Fitted: ``user_ids_`` / ``user_factors_``, ``item_ids_`` /
+    ``item_factors_``, ``rmse_history_``, ``n_iter_``, ``converged_``.
 
     >>> import numpy as np
     >>> a, b = np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 1.0])
@@ -330,7 +424,8 @@ class ALS(_Estimator):
 
     _params = ("rank", "regularization", "max_iter", "tol", "random_state", "parallelism")
 
-    def __init__(self, rank=10, *, regularization=0.1, max_iter=10, tol=0.0, random_state=0, parallelism=None):
+    def __init__(self, rank=_ALS["rank"], *, regularization=_ALS["regularization"], max_iter=_ALS["max_iterations"],
+                 tol=_ALS["tolerance"], random_state=_ALS["seed"], parallelism=_ALS["parallelism"]):
         self.rank, self.regularization, self.max_iter, self.tol = rank, regularization, max_iter, tol
         self.random_state, self.parallelism = random_state, parallelism
 
@@ -346,17 +441,18 @@ class ALS(_Estimator):
     def fit(self, X, y):
         users, items = self._pairs(X)
         ratings = _targets(y, len(users))
-        m = _eddy.als_fit(users, items, ratings, rank=int(self.rank), regularization=float(self.regularization),
-                          max_iter=int(self.max_iter), tol=float(self.tol), seed=int(self.random_state),
-                          parallelism=self.parallelism)
-        self._fitted = m
+        m = _eddy.als_fit(users, items, ratings, rank=_count("rank", self.rank),
+                          regularization=_real("regularization", self.regularization),
+                          max_iterations=_count("max_iter", self.max_iter), tolerance=_real("tol", self.tol),
+                          seed=_count("random_state", self.random_state),
+                          parallelism=_count("parallelism", self.parallelism))
+        self._model = m
         self.user_ids_, self.user_factors_ = m.users, m.user_factors
         self.item_ids_, self.item_factors_ = m.items, m.item_factors
         self.rmse_history_, self.n_iter_, self.converged_ = _np.asarray(m.rmse_history), m.iterations, m.converged
         return self
 
     def predict(self, X):
-        if not hasattr(self, "_fitted"):
-            raise InvalidArgumentError("this ALS is not fitted yet: call fit first")
+        model = self._fitted()
         users, items = self._pairs(X)
-        return self._fitted.predict(users, items)
+        return model.predict(users, items)

@@ -13,6 +13,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::defaults::given;
 use crate::error::{IntoPyResult, interruptible, invalid_argument};
 
 /// A directed or undirected graph given by its edges (`Graph.from_edges`).
@@ -233,18 +234,23 @@ impl Graph {
 
     /// PageRank (networkx's convention: ranks sum to 1, dangling rank spread evenly).
     /// `iterations` runs exactly that many power iterations; otherwise it stops when the
-    /// L1 change is below `tolerance` (or after `max_iterations`).
-    #[pyo3(signature = (*, damping=0.85, iterations=None, tolerance=1e-9, max_iterations=1000, parallelism=None))]
+    /// L1 change is below `tolerance` (or after `max_iterations`). A parameter not given
+    /// (or None) is `PageRank::default()`'s.
+    #[pyo3(signature = (*, damping=None, iterations=None, tolerance=None, max_iterations=None, parallelism=None))]
     fn pagerank(
         &self,
         py: Python<'_>,
-        damping: f64,
+        damping: Option<f64>,
         iterations: Option<u32>,
-        tolerance: f64,
-        max_iterations: u32,
+        tolerance: Option<f64>,
+        max_iterations: Option<u32>,
         parallelism: Option<usize>,
     ) -> PyResult<VertexValues> {
-        let params = PageRank { damping, iterations, tolerance, max_iterations };
+        let mut params = PageRank::default();
+        given(&mut params.damping, damping);
+        given(&mut params.iterations, iterations.map(Some));
+        given(&mut params.tolerance, tolerance);
+        given(&mut params.max_iterations, max_iterations);
         run(py, parallelism, |worker| Ok(part(pagerank(&self.build(worker)?, &params)?)))
     }
 

@@ -3,10 +3,12 @@
 //! (`python/eddy/`) wraps it with input checks, networkx conversion and
 //! scikit-learn-style estimator classes.
 
+mod defaults;
 mod error;
 mod estimators;
 mod graph;
 mod ml;
+mod persist;
 
 use pyo3::prelude::*;
 
@@ -15,15 +17,24 @@ use pyo3::prelude::*;
 fn _eddy(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<graph::Graph>()?;
     m.add_class::<graph::VertexValues>()?;
+    m.add_function(wrap_pyfunction!(defaults::defaults, m)?)?;
+    m.add_class::<ml::KMeansModel>()?;
     m.add_function(wrap_pyfunction!(ml::kmeans_fit, m)?)?;
-    m.add_function(wrap_pyfunction!(ml::kmeans_predict, m)?)?;
     m.add_class::<ml::AlsModel>()?;
     m.add_function(wrap_pyfunction!(ml::als_fit, m)?)?;
     m.add_class::<ml::KnnModel>()?;
     m.add_function(wrap_pyfunction!(ml::knn_fit, m)?)?;
-    m.add_function(wrap_pyfunction!(estimators::fit, m)?)?;
-    m.add_function(wrap_pyfunction!(estimators::predict, m)?)?;
-    m.add_function(wrap_pyfunction!(estimators::predict_proba, m)?)?;
-    m.add_function(wrap_pyfunction!(estimators::transform, m)?)?;
+    m.add_class::<estimators::LinearModel>()?;
+    m.add_function(wrap_pyfunction!(estimators::linear_regression_fit, m)?)?;
+    m.add_class::<estimators::LogisticModel>()?;
+    m.add_function(wrap_pyfunction!(estimators::logistic_regression_fit, m)?)?;
+    m.add_class::<estimators::LinearSvmModel>()?;
+    m.add_function(wrap_pyfunction!(estimators::linear_svc_fit, m)?)?;
+    m.add_class::<estimators::GaussianNBModel>()?;
+    m.add_function(wrap_pyfunction!(estimators::gaussian_nb_fit, m)?)?;
+    m.add_class::<estimators::StandardScalerModel>()?;
+    m.add_function(wrap_pyfunction!(estimators::standard_scaler_fit, m)?)?;
+    m.add_class::<estimators::MinMaxScalerModel>()?;
+    m.add_function(wrap_pyfunction!(estimators::minmax_scaler_fit, m)?)?;
     Ok(())
 }

@@ -64,3 +64,19 @@ def test_bad_ml_input_for_als_and_knn():
     check(lambda: knn.predict(np.array([[np.nan, 0.0]])), "NaN")
     check(lambda: eddy.Graph.from_edges(np.array([0, 1], dtype=np.int8), np.array([1, -1], dtype=np.int8)),
           "dst[1] is a negative vertex id (-1)")
+
+
+def test_bad_parameters_are_reported_by_their_python_names():
+    from eddy import _eddy
+    from eddy.ml import ALS, LinearRegression, LogisticRegression
+
+    X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 0, 1, 1])
+    check(lambda: LogisticRegression(max_iter=-1).fit(X, y), "max_iter must be a non-negative integer, got -1")
+    check(lambda: LogisticRegression(max_iter=2.5).fit(X, y), "max_iter must be a non-negative integer, got 2.5")
+    check(lambda: LogisticRegression(solver="newton").fit(X, y), 'solver "newton" is not lbfgs or gd')
+    check(lambda: LinearRegression(alpha="big").fit(X, y), "alpha must be a number, got 'big'")
+    check(lambda: LinearRegression(solver="qr").fit(X, y), 'solver "qr" is not normal, lbfgs, gd or sgd')
+    check(lambda: KMeans(2, random_state=-3).fit(X), "random_state must be a non-negative integer, got -3")
+    check(lambda: ALS(rank=1, tol=[0.1]).fit(np.array([[0, 1]]), [3.0]), "tol must be a number")
+    check(lambda: LogisticRegression().predict(X), "this LogisticRegression is not fitted yet")
+    check(lambda: _eddy.defaults("svd"), 'no defaults for "svd"')

@@ -124,3 +124,118 @@ def test_als_recovers_a_low_rank_matrix_and_does_not_depend_on_parallelism():
     # The same model for any parallelism.
     np.testing.assert_array_equal(fits[1].user_factors_, als.user_factors_)
     np.testing.assert_array_equal(fits[1].item_factors_, als.item_factors_)
+
+
+def test_kmeans_predicts_with_the_fitted_rust_model_and_transforms_as_sklearn():
+    X = load_iris().data
+    init = X[[0, 50, 100]]
+    ours = KMeans(3, init=init, tol=0.0).fit(X)
+    theirs = SkKMeans(3, init=init, n_init=1, tol=0.0, algorithm="lloyd").fit(X)
+    np.testing.assert_allclose(ours.transform(X), theirs.transform(X), rtol=1e-9)
+    assert ours.n_features_in_ == 4
+    # The fitted attributes are copies: predict uses the model, not cluster_centers_.
+    ours.cluster_centers_[:] = 0.0
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    np.testing.assert_array_equal(ours.fit_predict(X), theirs.labels_)
+
+
+def test_fitted_attributes_equal_sklearn():
+    from sklearn.naive_bayes import GaussianNB as SkGaussianNB
+    from sklearn.preprocessing import MinMaxScaler as SkMinMaxScaler, StandardScaler as SkStandardScaler
+
+    from eddy.ml import GaussianNB, MinMaxScaler, StandardScaler
+
+    X, y = load_iris(return_X_y=True)
+    nb, sk_nb = GaussianNB().fit(X, y), SkGaussianNB().fit(X, y)
+    np.testing.assert_array_equal(nb.classes_, [0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(nb.class_count_, sk_nb.class_count_)
+    np.testing.assert_allclose(nb.class_prior_, sk_nb.class_prior_, rtol=1e-15)
+    assert nb.epsilon_ == pytest.approx(sk_nb.epsilon_, rel=1e-12)
+    np.testing.assert_allclose(nb.predict_log_proba(X), sk_nb.predict_log_proba(X), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(nb.predict_proba(X), sk_nb.predict_proba(X), rtol=1e-9, atol=1e-12)
+    mm, sk_mm = MinMaxScaler(feature_range=(-1.0, 2.0)).fit(X), SkMinMaxScaler(feature_range=(-1.0, 2.0)).fit(X)
+    for name in ("data_min_", "data_max_", "data_range_", "scale_", "min_"):
+        np.testing.assert_allclose(getattr(mm, name), getattr(sk_mm, name), rtol=1e-12, err_msg=name)
+    assert mm.n_samples_seen_ == sk_mm.n_samples_seen_ == 150
+    np.testing.assert_allclose(mm.inverse_transform(mm.transform(X)), X, rtol=1e-12)
+    ss, sk_ss = StandardScaler().fit(X), SkStandardScaler().fit(X)
+    np.testing.assert_allclose(ss.var_, sk_ss.var_, rtol=1e-12)
+    assert ss.n_samples_seen_ == 150
+
+
+def test_linear_svc_decision_function_is_the_fitted_hyperplane():
+    from eddy.ml import LinearSVC, StandardScaler
+
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    svc = LinearSVC().fit(X, y)
+    scores = svc.decision_function(X)
+    assert scores.shape == (150, 3) and svc.coef_.shape == (3, 4) and svc.intercept_.shape == (3,)
+    np.testing.assert_allclose(scores, X @ svc.coef_.T + svc.intercept_, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(svc.predict(X), svc.classes_[scores.argmax(axis=1)])
+    assert (svc.predict(X) == y).mean() > 0.9
+
+
+def test_none_keeps_the_rust_default():
+    from eddy.ml import LinearRegression, LinearSVC, LogisticRegression
+
+    X, y = load_iris(return_X_y=True)
+    default = LogisticRegression().fit(X, y)
+    unset = LogisticRegression(C=None, solver=None, max_iter=None, tol=None).fit(X, y)
+    np.testing.assert_array_equal(unset.coef_, default.coef_)
+    assert unset.n_iter_ == default.n_iter_ > 0
+    short = LogisticRegression(max_iter=3).fit(X, y)
+    assert short.n_iter_ == 3
+    assert not np.array_equal(short.coef_, default.coef_)
+    # sgd with batch_size and learning_rate left to the engine (32 and 0.01).
+    Z = np.random.default_rng(1).normal(size=(500, 3))
+    z = Z @ [1.0, 2.0, 3.0] + 0.5
+    sgd = LinearRegression(solver="sgd", max_iter=50, tol=0.0).fit(Z, z)
+    assert sgd.batch_size is None and sgd.learning_rate is None and sgd.n_iter_ == 50
+    explicit = LinearRegression(solver="sgd", max_iter=50, tol=0.0, batch_size=32, learning_rate=0.01).fit(Z, z)
+    np.testing.assert_array_equal(sgd.coef_, explicit.coef_)
+    other = LinearRegression(solver="sgd", max_iter=50, tol=0.0, batch_size=8, learning_rate=0.05).fit(Z, z)
+    assert not np.array_equal(other.coef_, sgd.coef_)
+    np.testing.assert_allclose(other.coef_, [1.0, 2.0, 3.0], atol=0.01)
+    # The hinge-loss SVM's SGD likewise (32 rows per batch, first step 0.1).
+    labels = (z > 0.5).astype(float)
+    hinge = LinearSVC(loss="hinge", max_iter=20, tol=0.0).fit(Z, labels)
+    explicit = LinearSVC(loss="hinge", max_iter=20, tol=0.0, batch_size=32, learning_rate=0.1).fit(Z, labels)
+    np.testing.assert_array_equal(hinge.coef_, explicit.coef_)
+    assert hinge.n_iter_ == 20 and (hinge.predict(Z) == labels).mean() > 0.95
+
+
+def fitted_estimators():
+    from eddy.ml import (ALS, GaussianNB, KNeighborsClassifier, LinearRegression, LinearSVC, LogisticRegression,
+                         MinMaxScaler, StandardScaler)
+
+    X, y = load_iris(return_X_y=True)
+    ratings = np.array([(u, i) for u in range(4) for i in range(3)])
+    return [
+        (KMeans(3).fit(X), X, ("predict", "transform")),
+        (LinearRegression().fit(X[:, :3], X[:, 3]), X[:, :3], ("predict",)),
+        (LogisticRegression().fit(X, y), X, ("predict", "predict_proba")),
+        (LinearSVC().fit(X, y), X, ("predict", "decision_function")),
+        (GaussianNB().fit(X, y), X, ("predict", "predict_proba")),
+        (StandardScaler().fit(X), X, ("transform", "inverse_transform")),
+        (MinMaxScaler().fit(X), X, ("transform", "inverse_transform")),
+        (KNeighborsClassifier().fit(X, y), X, ("predict", "predict_proba")),
+        (ALS(rank=2).fit(ratings, ratings.sum(axis=1) + 1.0), ratings, ("predict",)),
+    ]
+
+
+def test_fitted_estimators_pickle_and_their_models_round_trip_through_json():
+    import pickle
+
+    from eddy.errors import InvalidArgumentError
+
+    for fitted, X, methods in fitted_estimators():
+        restored = pickle.loads(pickle.dumps(fitted))
+        model = fitted._model
+        assert type(restored._model) is type(model)
+        assert type(model).__module__ == "eddy._eddy"
+        assert type(model).from_json(model.to_json()).to_json() == model.to_json()
+        for method in methods:
+            np.testing.assert_array_equal(getattr(restored, method)(X), getattr(fitted, method)(X), err_msg=method)
+        with pytest.raises(InvalidArgumentError, match="not a valid model"):
+            type(model).from_json('{"not": "a model"}')
