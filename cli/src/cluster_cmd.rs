@@ -2,9 +2,10 @@
 //! its job list. The algorithm commands reach a cluster through `--cluster` (and
 //! `eddy submit`), see [`crate::jobs::Target`].
 //!
-//! The processes log to stderr with `tracing` (default level `info`, `RUST_LOG`
-//! overrides): structured lines with the job id, worker and TaskManager as fields. The
-//! first line of stdout says where the process listens, for scripts and tests.
+//! The processes log to stderr with `tracing` (default level `info`; `-v` and `RUST_LOG`
+//! change it, see [`crate::logging`], which `main` installs for every command):
+//! structured lines with the job id, worker and TaskManager as fields. The first line of
+//! stdout says where the process listens, for scripts and tests.
 
 use std::io::Write;
 use std::time::Duration;
@@ -13,13 +14,6 @@ use anyhow::{Context, Result, bail};
 use eddy_runtime::cluster::{ClusterClient, JobManager, JobManagerConfig, TaskManager, TaskManagerConfig};
 
 use crate::args::{JobManagerArgs, JobsArgs, TaskManagerArgs};
-
-/// Logs to stderr, `info` and above unless `RUST_LOG` says otherwise.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-}
 
 fn seconds(name: &str, value: f64) -> Result<Duration> {
     if !(value.is_finite() && value > 0.0) {
@@ -39,7 +33,6 @@ fn warn_if_public(what: &str, address: std::net::SocketAddr) {
 /// # Errors
 /// No secret, invalid heartbeat settings, an address that cannot be bound.
 pub(crate) fn jobmanager(args: &JobManagerArgs) -> Result<()> {
-    init_logging();
     let mut config = JobManagerConfig::new(args.bind, args.secret.secret()?);
     config.heartbeat_interval = seconds("heartbeat-interval", args.heartbeat_interval)?;
     config.heartbeat_timeout = seconds("heartbeat-timeout", args.heartbeat_timeout)?;
@@ -67,7 +60,6 @@ pub(crate) fn jobmanager(args: &JobManagerArgs) -> Result<()> {
 /// No secret, no slots, a data address that cannot be bound, a JobManager that cannot be
 /// reached or refuses this TaskManager, or one that goes away.
 pub(crate) fn taskmanager(args: &TaskManagerArgs) -> Result<()> {
-    init_logging();
     let slots = match args.slots {
         Some(n) => n,
         None => {

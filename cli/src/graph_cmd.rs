@@ -1,6 +1,6 @@
 //! `eddy pagerank`, `eddy cc` and `eddy sssp`: run one gelly algorithm as a named job
-//! ([`crate::jobs::graph`]) on a [`LocalRuntime`], then write the per-vertex result and
-//! report.
+//! ([`crate::jobs::graph`]) on a [`eddy_runtime::LocalRuntime`] or a cluster, then write
+//! the per-vertex result and report.
 //!
 //! How a run goes: check the parameters and the output destination; run the job, whose
 //! preparation opens the input file (or generates the edges once, every worker then
@@ -107,7 +107,8 @@ where
     join(parts)
 }
 
-/// Runs `algorithm` as the arguments say and prints its report.
+/// Runs `algorithm` as the arguments say and prints its report; an input file without
+/// edges (empty, or only comments) gets a warning on stderr.
 ///
 /// # Errors
 /// Invalid parameters, an unreadable or malformed input, an unknown source vertex, a
@@ -128,9 +129,13 @@ pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Res
     let progress = Progress::new(algorithm.name(), run.quiet, known_supersteps);
     progress.stage("loading");
     let listener = progress.listener(matches!(algorithm, Algorithm::PageRank(_)));
-    let target = Target::new(&run.cluster, run.parallelism, listener)?;
+    let target = run.cluster.target(run.parallelism, listener)?;
     let stage =
         if source.is_read_per_worker() { "reading and building the graph" } else { "building the graph" };
+    let file = match &source {
+        Source::File(path) => Some(path.clone()),
+        _ => None,
+    };
     let graph = GraphInput { source, undirected: input.undirected };
     let name = algorithm.name();
     let report = match algorithm {
@@ -154,6 +159,10 @@ pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Res
         }
     };
     drop(progress);
+    if let Some(path) = file.filter(|_| report.edges == 0) {
+        // An empty graph is valid input, but an empty file is most likely a mistake.
+        eprintln!("warning: {} has no edges", path.display());
+    }
     let report = finish(report, &algorithm, run, target.parallelism());
     print(run, &report)
 }

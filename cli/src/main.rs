@@ -3,22 +3,25 @@
 //!
 //! `eddy pagerank | cc | sssp [INPUT] [--generate SPEC] ...` load an edge list (a file, a
 //! generated graph or the built-in karate club graph), run the algorithm on the cores of
-//! this machine and print the top vertices and a summary, a JSON object (`--json`) or
-//! write every vertex's value to a file (`--output`); `eddy generate SPEC -o FILE` writes
-//! a generated graph. `eddy kmeans | logreg | linreg | als` train an eddy-ml model on a
-//! CSV file, generated data or the built-in iris set and print its quality (inertia and
-//! adjusted Rand index; accuracy, precision, recall, F1, ROC AUC; RMSE and R²), writing
-//! centroids, cluster assignments or the model on request. `eddy help COMMAND` explains
-//! every flag.
+//! this machine (or on a cluster: `--cluster HOST:PORT`, `eddy submit`; `eddy jobmanager`
+//! and `eddy taskmanager` are its processes, `eddy jobs` lists its jobs) and print the
+//! top vertices and a summary, a JSON object (`--json`) or write every vertex's value to
+//! a file (`--output`); `eddy generate SPEC -o FILE` writes a generated graph.
+//! `eddy kmeans | logreg | linreg | als` train an eddy-ml model on a CSV file, generated
+//! data or the built-in iris set and print its quality (inertia and adjusted Rand index;
+//! accuracy, precision, recall, F1, ROC AUC; RMSE and R²), writing centroids, cluster
+//! assignments or the model on request. `eddy help COMMAND` explains every flag.
 //!
 //! Modules: [`args`] (the clap types), [`graph_cmd`] (the graph algorithm subcommands),
-//! [`generate_cmd`], [`ml_cmd`] (the ML subcommands), [`jobs`] (every algorithm as a named
-//! job with serializable parameters and results, and where it runs), [`input`],
-//! [`output`] (files and reports), [`progress`] (the progress line).
+//! [`generate_cmd`], [`ml_cmd`] (the ML subcommands), [`cluster_cmd`] (the cluster's
+//! processes and job list), [`jobs`] (every algorithm as a named job with serializable
+//! parameters and results, and where it runs), [`input`], [`output`] (files and
+//! reports), [`progress`] (the progress line), [`logging`] (the `tracing` subscriber
+//! every command installs: `-v`, `RUST_LOG`).
 //!
 //! **Note**: errors are printed as one line, `error: ` and the chain of causes joined by
 //! `: `, with exit code 1; usage errors are clap's (exit code 2). An output file appears
-//! only when the run succeeds.
+//! only when the run succeeds. Logs and warnings go to stderr; stdout holds only results.
 
 mod args;
 mod cluster_cmd;
@@ -26,6 +29,7 @@ mod generate_cmd;
 mod graph_cmd;
 mod input;
 mod jobs;
+mod logging;
 mod ml_cmd;
 mod output;
 mod progress;
@@ -40,7 +44,16 @@ use crate::graph_cmd::Algorithm;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match dispatch(cli) {
+    let result = resolve(cli).and_then(|(command, verbose)| {
+        // The cluster's processes report what they do; the other commands only warn.
+        let default = match command {
+            Command::Jobmanager(_) | Command::Taskmanager(_) => tracing::Level::INFO,
+            _ => tracing::Level::WARN,
+        };
+        logging::init(default, verbose);
+        run_command(command)
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // `eddy ... | head`: the reader is gone, which is not our failure.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
@@ -51,8 +64,33 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    run_command(cli.command)
+/// The error of an `eddy submit` whose job is not an algorithm command.
+const SUBMIT_RUNS: &str =
+    "eddy submit runs an algorithm command: pagerank, cc, sssp, kmeans, logreg, linreg or als";
+
+/// The command to run and the count of `-v` flags: `eddy submit`'s job becomes its
+/// algorithm command with `--cluster` set, and the `-v` flags given after the job's
+/// command name count too. A malformed job is a usage error (exit code 2).
+///
+/// # Errors
+/// A submitted job that is not an algorithm command.
+fn resolve(cli: Cli) -> anyhow::Result<(Command, u8)> {
+    let Command::Submit(a) = cli.command else { return Ok((cli.command, cli.verbose)) };
+    let argv = std::iter::once(std::ffi::OsString::from("eddy submit")).chain(a.job);
+    let job = Cli::try_parse_from(argv).unwrap_or_else(|e| e.exit());
+    let mut command = job.command;
+    let cluster = match &mut command {
+        Command::Pagerank(c) => &mut c.run.cluster,
+        Command::Cc(c) => &mut c.run.cluster,
+        Command::Sssp(c) => &mut c.run.cluster,
+        Command::Kmeans(c) => &mut c.run.cluster,
+        Command::Logreg(c) => &mut c.run.cluster,
+        Command::Linreg(c) => &mut c.run.cluster,
+        Command::Als(c) => &mut c.run.cluster,
+        _ => anyhow::bail!(SUBMIT_RUNS),
+    };
+    cluster.cluster = Some(a.jobmanager);
+    Ok((command, cli.verbose.saturating_add(job.verbose)))
 }
 
 fn run_command(command: Command) -> anyhow::Result<()> {
@@ -79,24 +117,8 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Jobmanager(a) => cluster_cmd::jobmanager(&a),
         Command::Taskmanager(a) => cluster_cmd::taskmanager(&a),
         Command::Jobs(a) => cluster_cmd::jobs(&a),
-        Command::Submit(a) => {
-            let argv = std::iter::once(std::ffi::OsString::from("eddy submit")).chain(a.job);
-            let mut job = Cli::try_parse_from(argv).unwrap_or_else(|e| e.exit()).command;
-            let cluster = match &mut job {
-                Command::Pagerank(c) => &mut c.run.cluster,
-                Command::Cc(c) => &mut c.run.cluster,
-                Command::Sssp(c) => &mut c.run.cluster,
-                Command::Kmeans(c) => &mut c.run.cluster,
-                Command::Logreg(c) => &mut c.run.cluster,
-                Command::Linreg(c) => &mut c.run.cluster,
-                Command::Als(c) => &mut c.run.cluster,
-                _ => anyhow::bail!(
-                    "eddy submit runs an algorithm command: pagerank, cc, sssp, kmeans, logreg, linreg or als"
-                ),
-            };
-            cluster.cluster = Some(a.jobmanager);
-            run_command(job)
-        }
+        // `resolve` has already turned `eddy submit` into its job, and refused a nested one.
+        Command::Submit(_) => anyhow::bail!(SUBMIT_RUNS),
     }
 }
 

@@ -12,9 +12,8 @@
 //! so a failing run leaves none of them.
 //!
 //! This module holds what the trainers share: the label column a file gets by default,
-//! the runtime with its progress listener, and the [`Report`] — plus [`Target::new`],
-//! which the graph commands use too: the target the `--cluster` flags name. The table
-//! input ([`TableSource`](crate::input::table::TableSource),
+//! the runtime with its progress listener (on the target `--cluster` names,
+//! [`crate::args::ClusterArgs::target`]), and the [`Report`]. The table input ([`TableSource`](crate::input::table::TableSource),
 //! [`load_table`](crate::input::table::load_table)) is [`crate::input::table`]'s, since
 //! the jobs load it too. One module per family: [`kmeans`](mod@kmeans), [`supervised`] (logistic
 //! and linear regression), [`als`](mod@als).
@@ -30,11 +29,9 @@ mod supervised;
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use eddy_core::SuperstepListener;
 use eddy_datasets::features::LabelColumn;
 use serde_json::{Map, Value};
 
@@ -42,8 +39,8 @@ pub(crate) use als::run as als;
 pub(crate) use kmeans::run as kmeans;
 pub(crate) use supervised::{run_linreg as linreg, run_logreg as logreg};
 
-use crate::args::{ClusterArgs, MlRunArgs};
-use crate::jobs::{ClusterAccess, Target};
+use crate::args::MlRunArgs;
+use crate::jobs::Target;
 use crate::output;
 use crate::progress::{Line, Progress, significant};
 
@@ -91,37 +88,13 @@ pub(crate) fn check_destinations(outputs: &[(&str, Option<&PathBuf>)]) -> Result
     Ok(())
 }
 
-impl Target {
-    /// Where a command runs: on the cluster `cluster.cluster` names (with the secret of
-    /// `--secret` or `EDDY_CLUSTER_SECRET` and the `--tls-*` settings), or on this machine
-    /// (`parallelism` workers, default `EDDY_PARALLELISM` or one per core); `listener`
-    /// receives the superstep metrics either way.
-    ///
-    /// # Errors
-    /// A parallelism of 0, a bad `EDDY_PARALLELISM`, no cluster secret, an unreadable CA
-    /// file, or a JobManager that cannot be reached.
-    pub(crate) fn new(
-        cluster: &ClusterArgs,
-        parallelism: Option<usize>,
-        listener: Option<Arc<dyn SuperstepListener>>,
-    ) -> Result<Target> {
-        let Some(address) = &cluster.cluster else { return Target::local(parallelism, listener) };
-        let access = ClusterAccess {
-            address: address.clone(),
-            secret: cluster.secret()?,
-            trust: cluster.tls.trust()?,
-        };
-        Target::cluster(access, parallelism, listener)
-    }
-}
-
 /// Where the trainer runs (this machine or `--cluster`), with the requested parallelism
 /// and a superstep listener that draws `line` on `progress` (if it is drawn).
 ///
 /// # Errors
 /// A parallelism of 0, a bad `EDDY_PARALLELISM`, or an unreachable cluster.
 pub(crate) fn target(run: &MlRunArgs, progress: &Progress, line: Line) -> Result<Target> {
-    Target::new(&run.cluster, run.parallelism, progress.listener_showing(line))
+    run.cluster.target(run.parallelism, progress.listener_showing(line))
 }
 
 /// Worker 0's result: the model every worker holds.

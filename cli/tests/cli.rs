@@ -381,3 +381,92 @@ fn a_pipe_is_read_once_and_gives_the_same_output_as_the_file() {
     assert_eq!(json["input"], "/dev/stdin (2000 edges)");
     assert_eq!(std::fs::read(&from_pipe).unwrap(), std::fs::read(&from_file).unwrap());
 }
+
+/// Runs eddy with `RUST_LOG` set to `rust_log` (or unset); its output.
+fn eddy_logging(args: &[&str], rust_log: Option<&str>) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eddy"));
+    command.args(args).env_remove("EDDY_PARALLELISM").env_remove("RUST_LOG").env_remove("NO_COLOR");
+    if let Some(filter) = rust_log {
+        command.env("RUST_LOG", filter);
+    }
+    command.output().expect("the eddy binary runs")
+}
+
+/// The text report without its timings, which differ between runs.
+fn without_timings(report: &str) -> String {
+    report
+        .lines()
+        .filter(|l| !l.starts_with("load ") && !l.starts_with("compute "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn an_empty_edge_file_is_an_empty_graph_with_a_warning_naming_it() {
+    let dir = Scratch::new("empty");
+    let empty = dir.file("empty.txt", "");
+    let comments = dir.file("comments.txt", "# nothing here\n% nor here\n\n");
+    for (input, command) in [(&empty, "pagerank"), (&empty, "cc"), (&comments, "cc")] {
+        let output = eddy(&[command, p(input), "-p", "2"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(stderr(&output), format!("warning: {} has no edges\n", input.display()));
+        let out = stdout(&output);
+        assert!(out.contains("(no vertices)"), "{out}");
+        let summary: Vec<Vec<&str>> = out.lines().map(|l| l.split_whitespace().collect()).collect();
+        assert!(summary.contains(&vec!["vertices", "0"]) && summary.contains(&vec!["edges", "0"]), "{out}");
+    }
+    // --json: the same warning, and stdout is still one JSON object.
+    let output = eddy(&["cc", p(&empty), "--json"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stderr(&output), format!("warning: {} has no edges\n", empty.display()));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!((json["vertices"].clone(), json["edges"].clone()), (0.into(), 0.into()));
+    // A file with edges gets no warning.
+    let output = eddy(&["cc", p(&dir.file("g.txt", "1 2\n"))]);
+    assert!(output.status.success() && stderr(&output).is_empty(), "{}", stderr(&output));
+}
+
+#[test]
+fn commands_log_nothing_by_default_and_v_logs_debug_lines_without_colours_on_a_pipe() {
+    let args = ["pagerank", "--generate", "grid:4:4", "--iterations", "3", "-p", "2"];
+    let quiet = eddy_logging(&args, None);
+    assert!(quiet.status.success());
+    assert_eq!(stderr(&quiet), "", "no logs without -v or RUST_LOG");
+
+    // -v before or after the command (it is global): eddy's debug events, plain text on a pipe.
+    let before = [&["-v"][..], &args].concat();
+    let after = [&args[..], &["-v"]].concat();
+    for all in [before, after] {
+        let loud = eddy_logging(&all, None);
+        assert!(loud.status.success(), "{}", stderr(&loud));
+        let log = stderr(&loud);
+        assert!(log.contains("DEBUG") && log.contains("superstep done"), "{log}");
+        assert!(!log.contains('\u{1b}'), "ANSI escapes on a pipe: {log:?}");
+        assert!(!stdout(&loud).contains("superstep done"), "logs go to stderr only");
+        assert_eq!(without_timings(&stdout(&loud)), without_timings(&stdout(&quiet)));
+    }
+
+    // RUST_LOG decides without -v; -v wins over it.
+    let env = eddy_logging(&args, Some("eddy_core=debug"));
+    assert!(stderr(&env).contains("superstep done"), "{}", stderr(&env));
+    let both = eddy_logging(&[&["-v"][..], &args].concat(), Some("off"));
+    assert!(stderr(&both).contains("superstep done"), "{}", stderr(&both));
+    // A RUST_LOG that does not parse is reported and ignored.
+    let bad = eddy_logging(&args, Some("eddy=loud"));
+    assert!(bad.status.success());
+    assert!(stderr(&bad).starts_with("warning: ignoring RUST_LOG=\"eddy=loud\""), "{}", stderr(&bad));
+    assert_eq!(stderr(&bad).lines().count(), 1, "{}", stderr(&bad));
+}
+
+#[test]
+fn the_top_level_help_tells_local_and_cluster_mode_and_the_verbose_flag() {
+    // Words only: clap wraps the lines.
+    let help = ok(&["--help"]).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!help.contains("all run on the cores of this machine"), "{help}");
+    for needle in
+        ["on the cores of this machine by default", "--cluster", "eddy submit", "-v, --verbose", "RUST_LOG"]
+    {
+        assert!(help.contains(needle), "{needle} missing in eddy --help:\n{help}");
+    }
+    assert!(ok(&["cc", "--help"]).contains("--verbose"), "-v is global");
+}

@@ -33,7 +33,7 @@ fn bits(rows: &[Vec<f64>]) -> Vec<Vec<u64>> {
 
 #[test]
 fn kmeans_clusters_the_built_in_iris_set() {
-    let report = json(&["kmeans", "-p", "2"]);
+    let report = json(&["kmeans", "--k", "3", "-p", "2"]);
     assert_eq!(report["algorithm"], "kmeans");
     assert_eq!(report["rows"], 150);
     assert_eq!(report["features"], 4);
@@ -51,7 +51,7 @@ fn kmeans_clusters_the_built_in_iris_set() {
     assert_eq!(report["label"], "species");
     assert_eq!(report["output"], Value::Null);
 
-    let text = ok(&["kmeans", "-p", "2"]);
+    let text = ok(&["kmeans", "--k", "3", "-p", "2"]);
     assert!(text.starts_with("kmeans on built-in iris (150 rows × 4 features, label \"species\")"), "{text}");
     assert!(text.contains("adjusted rand index") && text.contains("centroids:"), "{text}");
 }

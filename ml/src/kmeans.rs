@@ -59,6 +59,18 @@ pub enum Init {
     Centroids(Array2<f64>),
 }
 
+/// `random`, `k-means++`, `k-means||` or `centroids` (the names `FromStr` parses).
+impl std::fmt::Display for Init {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Init::Random => "random",
+            Init::KMeansPlusPlus => "k-means++",
+            Init::KMeansParallel => "k-means||",
+            Init::Centroids(_) => "centroids",
+        })
+    }
+}
+
 impl FromStr for Init {
     type Err = Error;
 

@@ -14,16 +14,39 @@ arrays ``ids`` and ``values``, ``to_dict()``). ML: ``eddy.ml`` (scikit-learn
 conventions). Every call takes ``parallelism=`` (default: one worker per core, or
 ``EDDY_PARALLELISM``) and releases the GIL while the engine runs. Errors are
 ``eddy.errors.EddyError`` subclasses (also ``ValueError``/``OSError`` as fitting).
+Conversions need optional packages, installed with eddy's extras: ``to_pandas()``
+``eddy[pandas]``, ``to_arrow()`` ``eddy[arrow]``, ``to_networkx()`` ``eddy[networkx]``
+(``eddy[all]`` for the three); without them they raise ``MissingDependencyError``.
 """
+
+import importlib as _importlib
 
 import numpy as _np
 
 from . import errors
 from ._eddy import Graph as _Graph
+from ._eddy import defaults as _defaults
 from .errors import EddyError
+
+# PageRank's defaults are the Rust ones (eddy_gelly's `PageRank::default()`).
+_PAGERANK = _defaults("pagerank")
 
 __all__ = ["Graph", "VertexValues", "EddyError", "errors", "pagerank", "connected_components", "sssp", "bfs",
            "ml", "generate"]
+
+
+def _optional(module, extra, needed_by):
+    """Imports optional ``module`` (installed by eddy's extra ``extra``); when it is not
+    installed, raises ``MissingDependencyError`` saying how to install it. A module that
+    is installed but fails to import raises its own error."""
+    try:
+        return _importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name != module:
+            raise
+        raise errors.MissingDependencyError(
+            f"{needed_by} needs {module}, which is not installed: pip install 'eddy[{extra}]' "
+            f"(or pip install {module})", name=module) from None
 
 
 def _ids(name, values):
@@ -104,8 +127,9 @@ class Graph:
     def to_networkx(self):
         """The graph as a networkx ``DiGraph`` (``Graph`` when built undirected), with
         the original node labels of ``from_networkx`` and a ``weight`` attribute when the
-        graph has weights. Repeated edges collapse, as networkx keeps one per pair."""
-        import networkx as nx
+        graph has weights. Repeated edges collapse, as networkx keeps one per pair. Needs
+        networkx (``pip install 'eddy[networkx]'``)."""
+        nx = _optional("networkx", "networkx", "to_networkx()")
 
         g = nx.DiGraph() if self.directed else nx.Graph()
         if self._labels is not None:
@@ -130,7 +154,8 @@ class Graph:
     def _wrap(self, result, name):
         return VertexValues(result, name, self._labels)
 
-    def pagerank(self, *, damping=0.85, iterations=None, tolerance=1e-9, max_iterations=1000, parallelism=None):
+    def pagerank(self, *, damping=_PAGERANK["damping"], iterations=_PAGERANK["iterations"],
+                 tolerance=_PAGERANK["tolerance"], max_iterations=_PAGERANK["max_iterations"], parallelism=None):
         """PageRank, networkx's convention: ranks sum to 1, the rank of vertices without
         out-edges is spread evenly over all vertices.
 
@@ -242,20 +267,22 @@ class VertexValues:
     def to_arrow(self):
         """A ``pyarrow.Table`` with columns ``id`` and the value's name. The columns share
         the numpy arrays' memory (no copy) unless the ids are networkx labels. Needs
-        pyarrow."""
-        import pyarrow as pa
+        pyarrow (``pip install 'eddy[arrow]'``)."""
+        pa = _optional("pyarrow", "arrow", "to_arrow()")
 
         return pa.table({"id": pa.array(self._keys()), self.name: pa.array(self.values)})
 
     def to_pandas(self):
         """A ``pandas.DataFrame`` with columns ``id`` and the value's name, sharing the
-        numpy arrays' memory (no copy) unless the ids are networkx labels. Needs pandas."""
-        import pandas as pd
+        numpy arrays' memory (no copy) unless the ids are networkx labels. Needs pandas
+        (``pip install 'eddy[pandas]'``)."""
+        pd = _optional("pandas", "pandas", "to_pandas()")
 
         return pd.DataFrame({"id": self._keys(), self.name: self.values}, copy=False)
 
 
-def pagerank(graph, *, damping=0.85, iterations=None, tolerance=1e-9, max_iterations=1000, parallelism=None):
+def pagerank(graph, *, damping=_PAGERANK["damping"], iterations=_PAGERANK["iterations"],
+             tolerance=_PAGERANK["tolerance"], max_iterations=_PAGERANK["max_iterations"], parallelism=None):
     return graph.pagerank(damping=damping, iterations=iterations, tolerance=tolerance,
                           max_iterations=max_iterations, parallelism=parallelism)
 

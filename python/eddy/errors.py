@@ -10,6 +10,10 @@ catches a bad argument as usual:
   ``EddyOSError(EddyError, OSError)``: files that cannot be read or written.
 - ``EngineError(EddyError, RuntimeError)``: a failure of the engine itself (a worker
   panicked); please report it.
+- ``MissingDependencyError(EddyError, ModuleNotFoundError)``: an optional package that a
+  conversion needs is not installed (pandas for ``to_pandas()``, pyarrow for
+  ``to_arrow()``, networkx for ``to_networkx()``); the message says which extra brings
+  it, e.g. ``pip install 'eddy[pandas]'``.
 """
 
 
@@ -31,3 +35,8 @@ class EddyOSError(EddyError, OSError):
 
 class EngineError(EddyError, RuntimeError):
     """The engine failed (not the input's fault)."""
+
+
+class MissingDependencyError(EddyError, ModuleNotFoundError):
+    """An optional package is not installed; ``name`` is the missing module and the
+    message the ``pip install`` that brings it."""

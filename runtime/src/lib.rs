@@ -3,7 +3,9 @@
 //! Entrypoint: [`LocalRuntime`], which runs a job on P worker threads of this process
 //! that exchange records through [`ChannelCommunicator`], the in-process implementation
 //! of [`eddy_core::Communicator`]. [`jobs`] names jobs, so that one binary runs the same
-//! job locally or in cluster mode.
+//! job locally or in cluster mode. A runtime hands every worker its hooks for core's
+//! superstep engine: the metrics listener (`with_listener`), a checkpoint store
+//! (`with_checkpoints`) and a cancel token (`with_cancel_token`).
 //!
 //! Cluster mode is behind the cargo feature `cluster` (off by default, so that the local
 //! runtime — and eddy-ml, eddy-gelly and the Python package on it — pull no tokio, gRPC

@@ -14,54 +14,21 @@ use std::time::{Duration, Instant};
 use eddy_core::Worker;
 use eddy_ml::RowPartition;
 use eddy_ml::kmeans::{self, Init, KMeans, KMeansModel};
-use ndarray::{Array2, s};
+use ndarray::s;
 use serde::{Deserialize, Serialize};
 
 use super::prepare_error;
 use crate::input::table::{TableSource, load_table};
 
-/// The parameters of job `kmeans`.
+/// The parameters of job `kmeans`: the data and the estimator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct KMeansJob {
     /// The data.
     pub(crate) source: TableSource,
-    /// The number of clusters.
-    pub(crate) k: usize,
-    /// The initialisation: a method, or the centroids read from a file.
-    #[serde(with = "InitDef")]
-    pub(crate) init: Init,
+    /// The estimator, with the initial centroids when they come from a file.
+    pub(crate) params: KMeans,
     /// `--init` as given, for the message when its centroids do not fit the data.
     pub(crate) init_flag: String,
-    /// Lloyd iterations at most.
-    pub(crate) max_iterations: u32,
-    /// Convergence threshold, relative to the mean feature variance.
-    pub(crate) tolerance: f64,
-    /// Seed of the first initialisation.
-    pub(crate) seed: u64,
-    /// Initialisations tried.
-    pub(crate) n_init: u32,
-}
-
-impl KMeansJob {
-    /// The estimator these parameters describe.
-    pub(crate) fn estimator(&self) -> KMeans {
-        KMeans::new(self.k)
-            .init(self.init.clone())
-            .max_iterations(self.max_iterations)
-            .tolerance(self.tolerance)
-            .seed(self.seed)
-            .n_init(self.n_init)
-    }
-}
-
-/// Serde for [`Init`], variant by variant.
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Init")]
-enum InitDef {
-    Random,
-    KMeansPlusPlus,
-    KMeansParallel,
-    Centroids(Array2<f64>),
 }
 
 /// What was clustered, for the report.
@@ -110,7 +77,7 @@ pub(crate) fn prepare_kmeans(
     let started = Instant::now();
     let loaded = load_table(&job.source).map_err(prepare_error)?;
     let load = started.elapsed();
-    let params = job.estimator();
+    let params = job.params;
     let table = loaded.table;
     let x = table.features;
     if let Init::Centroids(c) = &params.init

@@ -18,10 +18,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 use eddy_core::Worker;
 use eddy_datasets::features::{LabelColumn, Table};
-use eddy_ml::linear::{self, LinearModel, LinearRegression, LinearSolver};
+use eddy_ml::linear::{self, LinearModel, LinearRegression};
 use eddy_ml::logistic::{self, LogisticModel, LogisticRegression};
 use eddy_ml::metrics::{self, Average};
-use eddy_ml::optim::Solver;
 use eddy_ml::preprocessing::{
     StandardScaler, StandardScalerModel, select_rows, stratified_split, train_test_split,
 };
@@ -52,32 +51,8 @@ pub(crate) struct SupervisedData {
 pub(crate) struct LogregJob {
     /// The data (split stratified by class).
     pub(crate) data: SupervisedData,
-    /// The trainer's parameters.
-    pub(crate) params: LogregParams,
-}
-
-/// Logistic regression's parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub(crate) struct LogregParams {
-    /// Inverse regularisation strength.
-    pub(crate) c: f64,
-    /// The optimiser.
-    pub(crate) solver: Solver,
-    /// Iterations at most.
-    pub(crate) max_iterations: u32,
-    /// Gradient tolerance.
-    pub(crate) tolerance: f64,
-}
-
-impl LogregParams {
-    /// The estimator these parameters describe.
-    pub(crate) fn estimator(&self) -> LogisticRegression {
-        LogisticRegression::new()
-            .c(self.c)
-            .solver(self.solver)
-            .max_iterations(self.max_iterations)
-            .tolerance(self.tolerance)
-    }
+    /// The estimator.
+    pub(crate) params: LogisticRegression,
 }
 
 /// The parameters of job `linreg`.
@@ -85,35 +60,8 @@ impl LogregParams {
 pub(crate) struct LinregJob {
     /// The data.
     pub(crate) data: SupervisedData,
-    /// The trainer's parameters.
-    pub(crate) params: LinregParams,
-}
-
-/// Linear regression's parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub(crate) struct LinregParams {
-    /// The L2 penalty.
-    pub(crate) alpha: f64,
-    /// The solver.
-    pub(crate) solver: LinearSolver,
-    /// Iterations (epochs) at most.
-    pub(crate) max_iterations: u32,
-    /// The iterative solvers' tolerance.
-    pub(crate) tolerance: f64,
-    /// Seed of SGD's row order.
-    pub(crate) seed: u64,
-}
-
-impl LinregParams {
-    /// The estimator these parameters describe.
-    pub(crate) fn estimator(&self) -> LinearRegression {
-        LinearRegression::new()
-            .alpha(self.alpha)
-            .solver(self.solver)
-            .max_iterations(self.max_iterations)
-            .tolerance(self.tolerance)
-            .seed(self.seed)
-    }
+    /// The estimator.
+    pub(crate) params: LinearRegression,
 }
 
 /// What the sets are, for the report.
@@ -164,7 +112,7 @@ pub(crate) fn prepare_logreg(
 ) -> eddy_core::Result<
     impl Fn(&Worker) -> eddy_core::Result<SupervisedPart<LogisticModel>> + Send + Sync + 'static,
 > {
-    let params = job.params.estimator();
+    let params = job.params;
     prepare(
         job.data,
         true,
@@ -183,7 +131,7 @@ pub(crate) fn prepare_linreg(
 ) -> eddy_core::Result<
     impl Fn(&Worker) -> eddy_core::Result<SupervisedPart<LinearModel>> + Send + Sync + 'static,
 > {
-    let params = job.params.estimator();
+    let params = job.params;
     prepare(
         job.data,
         false,

@@ -10,8 +10,9 @@ use eddy_core::Worker;
 use eddy_datasets::features::LabelColumn;
 use eddy_gelly::algorithms::PageRank;
 use eddy_ml::als::Als;
-use eddy_ml::kmeans::Init;
-use eddy_ml::linear::LinearSolver;
+use eddy_ml::kmeans::{Init, KMeans};
+use eddy_ml::linear::{LinearRegression, LinearSolver};
+use eddy_ml::logistic::LogisticRegression;
 use eddy_ml::optim::Solver;
 use eddy_runtime::LocalRuntime;
 use eddy_runtime::jobs::{JobRequest, decode_results};
@@ -25,8 +26,7 @@ use super::graph::{
 };
 use super::kmeans::{KMeansJob, KMeansPart, prepare_kmeans};
 use super::supervised::{
-    LinregJob, LinregParams, LogregJob, LogregParams, SupervisedData, SupervisedPart, prepare_linreg,
-    prepare_logreg,
+    LinregJob, LogregJob, SupervisedData, SupervisedPart, prepare_linreg, prepare_logreg,
 };
 use super::{Target, registry, run};
 use crate::input::Source;
@@ -148,24 +148,21 @@ fn sssp_through_the_registry_is_the_local_result() {
 fn kmeans_through_the_registry_is_the_local_result() {
     let base = KMeansJob {
         source: TableSource::Iris,
-        k: 3,
-        init: Init::KMeansPlusPlus,
+        params: KMeans::new(3).n_init(2),
         init_flag: "k-means++".into(),
-        max_iterations: 300,
-        tolerance: 1e-4,
-        seed: 0,
-        n_init: 2,
     };
     let centroids = ndarray::array![[0.0, 0.0, 0.0], [5.0, 5.0, 5.0]];
     let jobs = [
         base.clone(),
-        KMeansJob { source: TableSource::Generated("blobs:600:3:4".parse().unwrap()), k: 4, ..base.clone() },
+        KMeansJob {
+            source: TableSource::Generated("blobs:600:3:4".parse().unwrap()),
+            params: KMeans::new(4).n_init(2),
+            ..base.clone()
+        },
         KMeansJob {
             source: TableSource::Generated("blobs:300:3:2".parse().unwrap()),
-            k: 2,
-            init: Init::Centroids(centroids),
+            params: KMeans::new(2).n_init(2).init(Init::Centroids(centroids)),
             init_flag: "start.csv".into(),
-            ..base
         },
     ];
     for job in jobs {
@@ -186,13 +183,8 @@ fn a_csv_source_with_a_label_column_travels() {
     for label in [LabelColumn::Name("class".into()), LabelColumn::Index(2)] {
         let job = KMeansJob {
             source: TableSource::File { path: path.clone(), label: Some(label) },
-            k: 2,
-            init: Init::Random,
+            params: KMeans::new(2).init(Init::Random).max_iterations(50).tolerance(0.0).seed(3),
             init_flag: "random".into(),
-            max_iterations: 50,
-            tolerance: 0.0,
-            seed: 3,
-            n_init: 1,
         };
         let [one, _] = same_both_ways("kmeans", &job, prepare_kmeans);
         assert_eq!(one[0].table.columns, ["x", "y"]);
@@ -211,7 +203,7 @@ fn the_supervised_jobs_and_als_through_the_registry_are_the_local_results() {
     };
     let logreg = LogregJob {
         data: data(TableSource::Iris),
-        params: LogregParams { c: 1.0, solver: Solver::Lbfgs, max_iterations: 100, tolerance: 1e-8 },
+        params: LogisticRegression::new().c(1.0).solver(Solver::Lbfgs).max_iterations(100).tolerance(1e-8),
     };
     let [one, three] = same_both_ways("logreg", &logreg, prepare_logreg);
     assert_eq!(one[0], three[0]);
@@ -219,13 +211,12 @@ fn the_supervised_jobs_and_als_through_the_registry_are_the_local_results() {
 
     let linreg = LinregJob {
         data: data(TableSource::Generated("regression:300:4".parse().unwrap())),
-        params: LinregParams {
-            alpha: 0.1,
-            solver: LinearSolver::Lbfgs,
-            max_iterations: 100,
-            tolerance: 1e-10,
-            seed: 1,
-        },
+        params: LinearRegression::new()
+            .alpha(0.1)
+            .solver(LinearSolver::Lbfgs)
+            .max_iterations(100)
+            .tolerance(1e-10)
+            .seed(1),
     };
     let [one, three] = same_both_ways("linreg", &linreg, prepare_linreg);
     assert_eq!(one[0], three[0]);

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use eddy_datasets::features::{self, CsvOptions};
-use eddy_ml::kmeans::Init;
+use eddy_ml::kmeans::{Init, KMeans};
 use eddy_ml::metrics::adjusted_rand_index;
 use ndarray::Array2;
 use serde_json::Value;
@@ -22,9 +22,6 @@ use crate::jobs;
 use crate::jobs::kmeans::{KMeansJob, KMeansPart, prepare_kmeans};
 use crate::output::Staged;
 use crate::progress::{Line, Progress};
-
-/// `k` when neither `--k` nor an `--init` file gives it.
-const DEFAULT_K: usize = 3;
 
 /// The text report lists the centroids when they are at most this many numbers.
 const SHOWN_CENTROID_VALUES: usize = 64;
@@ -45,16 +42,13 @@ pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
     check_destinations(&[("--output", args.output.as_ref()), ("--assignments", args.assignments.as_ref())])?;
     let (k, init) = initialisation(args)?;
     let init_description = describe_init(&args.init, &init);
-    let job = KMeansJob {
-        source,
-        k,
-        init,
-        init_flag: args.init.clone(),
-        max_iterations: args.iterations,
-        tolerance: args.tolerance,
-        seed: args.seed,
-        n_init: args.n_init,
-    };
+    let params = KMeans::new(k)
+        .init(init)
+        .max_iterations(args.iterations)
+        .tolerance(args.tolerance)
+        .seed(args.seed)
+        .n_init(args.n_init);
+    let job = KMeansJob { source, params, init_flag: args.init.clone() };
 
     let progress = Progress::new("kmeans", args.run.quiet, None);
     progress.stage("loading");
@@ -126,7 +120,7 @@ pub(crate) fn run(args: &KmeansArgs) -> Result<()> {
 /// `k` and the initialisation: a method name, or the centroids of a file.
 fn initialisation(args: &KmeansArgs) -> Result<(usize, Init)> {
     if let Ok(init) = args.init.parse::<Init>() {
-        return Ok((args.k.unwrap_or(DEFAULT_K), init));
+        return Ok((args.k.unwrap_or(KMeans::default().k), init));
     }
     let path = Path::new(&args.init);
     if !path.is_file() {
@@ -146,10 +140,8 @@ fn initialisation(args: &KmeansArgs) -> Result<(usize, Init)> {
 /// The initialisation for the report: the method, or `file NAME`.
 fn describe_init(text: &str, init: &Init) -> String {
     match init {
-        Init::Random => "random".to_owned(),
-        Init::KMeansPlusPlus => "k-means++".to_owned(),
-        Init::KMeansParallel => "k-means||".to_owned(),
         Init::Centroids(_) => format!("file {text}"),
+        method => method.to_string(),
     }
 }
 

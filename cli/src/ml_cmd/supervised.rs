@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use eddy_datasets::ml_generators::FeatureSpec;
-use eddy_ml::linear::{LinearModel, LinearSolver};
-use eddy_ml::logistic::LogisticModel;
+use eddy_ml::linear::{LinearModel, LinearRegression, LinearSolver};
+use eddy_ml::logistic::{LogisticModel, LogisticRegression};
 use eddy_ml::optim::Solver;
 use eddy_ml::preprocessing::StandardScalerModel;
 use eddy_ml::{Model, PipelineModel};
@@ -29,8 +29,8 @@ use crate::args::{LinregArgs, LinregSolver, LogregArgs, LogregSolver, MlRunArgs,
 use crate::input::table::TableSource;
 use crate::jobs;
 use crate::jobs::supervised::{
-    CLASSIFICATION_METRICS, LinregJob, LinregParams, LogregJob, LogregParams, REGRESSION_METRICS,
-    SplitSummary, SupervisedData, SupervisedPart, prepare_linreg, prepare_logreg,
+    CLASSIFICATION_METRICS, LinregJob, LogregJob, REGRESSION_METRICS, SplitSummary, SupervisedData,
+    SupervisedPart, prepare_linreg, prepare_logreg,
 };
 use crate::progress::{Line, Progress};
 
@@ -80,9 +80,12 @@ pub(crate) fn run_logreg(args: &LogregArgs) -> Result<()> {
         LogregSolver::Lbfgs => Solver::Lbfgs,
         LogregSolver::Gd => Solver::GradientDescent { learning_rate: args.learning_rate },
     };
-    let params =
-        LogregParams { c: args.c, solver, max_iterations: args.max_iterations, tolerance: args.tolerance };
-    params.estimator().validate()?;
+    let params = LogisticRegression::new()
+        .c(args.c)
+        .solver(solver)
+        .max_iterations(args.max_iterations)
+        .tolerance(args.tolerance);
+    params.validate()?;
     let data = supervised_data(&args.data, args.output.as_ref(), TableSource::Iris)?;
     let job = LogregJob { data, params };
     let trained = train(&args.run, "logreg", job, prepare_logreg)?;
@@ -112,14 +115,13 @@ pub(crate) fn run_linreg(args: &LinregArgs) -> Result<()> {
             learning_rate: args.learning_rate.unwrap_or(0.01),
         },
     };
-    let params = LinregParams {
-        alpha: args.alpha,
-        solver,
-        max_iterations: args.max_iterations,
-        tolerance: args.tolerance,
-        seed: args.data.seed,
-    };
-    params.estimator().validate()?;
+    let params = LinearRegression::new()
+        .alpha(args.alpha)
+        .solver(solver)
+        .max_iterations(args.max_iterations)
+        .tolerance(args.tolerance)
+        .seed(args.data.seed);
+    params.validate()?;
     let fallback = TableSource::Generated(DEFAULT_REGRESSION);
     let data = supervised_data(&args.data, args.output.as_ref(), fallback)?;
     let job = LinregJob { data, params };

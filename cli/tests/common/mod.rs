@@ -37,10 +37,12 @@ impl Scratch {
     }
 }
 
+/// Runs eddy without the caller's `EDDY_PARALLELISM` and `RUST_LOG`.
 pub(crate) fn eddy<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_eddy"))
         .args(args)
         .env_remove("EDDY_PARALLELISM")
+        .env_remove("RUST_LOG")
         .output()
         .expect("the eddy binary runs")
 }
