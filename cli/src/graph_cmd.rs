@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use eddy_core::Worker;
-use eddy_gelly::algorithms::PageRank;
+use eddy_gelly::algorithms::{Model, PageRank};
 use serde_json::Value;
 
 use crate::args::{InputArgs, RunArgs};
@@ -107,14 +107,14 @@ where
     join(parts)
 }
 
-/// Runs `algorithm` as the arguments say and prints its report; an input file without
+/// Runs `algorithm` in `model` as the arguments say and prints its report; an input file without
 /// edges (empty, or only comments) gets a warning on stderr.
 ///
 /// # Errors
 /// Invalid parameters, an unreadable or malformed input, an unknown source vertex, a
 /// weight shortest paths cannot use, a runtime failure, or an output that cannot be
 /// written (then no output file exists).
-pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Result<()> {
+pub(crate) fn run(algorithm: Algorithm, model: Model, input: &InputArgs, run: &RunArgs) -> Result<()> {
     if let Algorithm::PageRank(params) = &algorithm {
         params.validate()?;
     }
@@ -138,27 +138,28 @@ pub(crate) fn run(algorithm: Algorithm, input: &InputArgs, run: &RunArgs) -> Res
     };
     let graph = GraphInput { source, undirected: input.undirected };
     let name = algorithm.name();
-    let report = match algorithm {
+    let mut report = match algorithm {
         Algorithm::PageRank(params) => {
-            let job = PageRankJob { input: graph, params };
+            let job = PageRankJob { input: graph, params, model };
             let joined = execute(&target, name, job, prepare_pagerank, &progress, stage)?;
             write_output(run, &joined)?;
             pagerank_report(&joined, &params)
         }
         Algorithm::Components => {
-            let job = ComponentsJob { input: graph };
+            let job = ComponentsJob { input: graph, model };
             let joined = execute(&target, name, job, prepare_cc, &progress, stage)?;
             write_output(run, &joined)?;
             components_report(&joined)
         }
         Algorithm::ShortestPaths { source, unweighted } => {
-            let job = ShortestPathsJob { input: graph, source, unweighted };
+            let job = ShortestPathsJob { input: graph, source, unweighted, model };
             let joined = execute(&target, name, job, prepare_sssp, &progress, stage)?;
             write_output(run, &joined)?;
             paths_report(&joined, source)
         }
     };
     drop(progress);
+    report.details.insert(0, ("model", model.name().into()));
     if let Some(path) = file.filter(|_| report.edges == 0) {
         // An empty graph is valid input, but an empty file is most likely a mistake.
         eprintln!("warning: {} has no edges", path.display());

@@ -102,12 +102,12 @@ fn run_command(command: Command) -> anyhow::Result<()> {
                 tolerance: a.tolerance,
                 max_iterations: a.max_iterations,
             };
-            graph_cmd::run(Algorithm::PageRank(params), &a.input, &a.run)
+            graph_cmd::run(Algorithm::PageRank(params), a.model, &a.input, &a.run)
         }
-        Command::Cc(a) => graph_cmd::run(Algorithm::Components, &a.input, &a.run),
+        Command::Cc(a) => graph_cmd::run(Algorithm::Components, a.model, &a.input, &a.run),
         Command::Sssp(a) => {
             let algorithm = Algorithm::ShortestPaths { source: a.source, unweighted: a.unweighted };
-            graph_cmd::run(algorithm, &a.input, &a.run)
+            graph_cmd::run(algorithm, a.model, &a.input, &a.run)
         }
         Command::Generate(a) => generate_cmd::run(&a),
         Command::Kmeans(a) => ml_cmd::kmeans(&a),

@@ -470,3 +470,62 @@ fn the_top_level_help_tells_local_and_cluster_mode_and_the_verbose_flag() {
     }
     assert!(ok(&["cc", "--help"]).contains("--verbose"), "-v is global");
 }
+
+/// `(vertex, value)` lines of an output file.
+fn vertex_values(path: &Path) -> Vec<(u64, f64)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .map(|l| {
+            let (k, v) = l.split_once('\t').unwrap();
+            (k.parse().unwrap(), v.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn every_model_gives_the_fast_paths_results_on_the_oracle_graphs() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/graphs");
+    let dir = Scratch::new("models");
+    for (graph, source) in [("karate", "33"), ("tiny", "5"), ("rand1000", "1891")] {
+        let input = data.join(format!("{graph}.txt"));
+        let run = |command: &[&str], model: &str| {
+            let output = dir.path(&format!("{graph}-{}-{model}.tsv", command[0]));
+            let mut args = command.to_vec();
+            args.extend([p(&input), "--model", model, "-p", "2", "--quiet", "--output", p(&output)]);
+            ok(&args);
+            output
+        };
+        let commands: [&[&str]; 4] = [
+            &["pagerank"],
+            &["cc"],
+            &["sssp", "--source", source],
+            &["sssp", "--source", source, "--unweighted"],
+        ];
+        for command in commands {
+            let fast = run(command, "fast");
+            for model in ["vertex-centric", "scatter-gather", "gsa"] {
+                let other = run(command, model);
+                if command[0] == "pagerank" {
+                    let (a, b) = (vertex_values(&fast), vertex_values(&other));
+                    assert_eq!(a.len(), b.len());
+                    for ((ka, va), (kb, vb)) in a.iter().zip(&b) {
+                        assert!(
+                            ka == kb && (va - vb).abs() < 1e-12,
+                            "{graph} {model}: {ka} {va} vs {kb} {vb}"
+                        );
+                    }
+                } else {
+                    let (a, b) =
+                        (std::fs::read_to_string(&fast).unwrap(), std::fs::read_to_string(&other).unwrap());
+                    assert!(a.lines().count() > 5, "{graph} {command:?}");
+                    assert_eq!(a, b, "{graph} {command:?} --model {model} differs from fast");
+                }
+            }
+        }
+    }
+    // A misspelt model is a usage error, exit status 2, naming the choices.
+    let output = eddy(&["cc", "--model", "pregel"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("\"pregel\" is not one of fast, vertex-centric, scatter-gather, gsa"), "{err}");
+}

@@ -1,9 +1,12 @@
-//! Graph algorithms: PageRank, weakly connected components, shortest paths.
+//! Graph algorithms: PageRank, weakly connected components, shortest paths — each as a
+//! fast path and in the three generic models ([`Model`], `*_in` to pick one).
 
 pub mod components;
+pub mod model;
 pub mod pagerank;
 pub mod sssp;
 
 pub use components::{connected_components, wcc_gsa, wcc_scatter_gather, wcc_vertex_centric};
-pub use pagerank::{PageRank, pagerank, pagerank_vertex_centric};
-pub use sssp::{bfs, sssp, sssp_vertex_centric};
+pub use model::{Model, bfs_in, components_in, pagerank_in, sssp_in};
+pub use pagerank::{PageRank, pagerank, pagerank_gsa, pagerank_scatter_gather, pagerank_vertex_centric};
+pub use sssp::{bfs, sssp, sssp_gsa, sssp_scatter_gather, sssp_vertex_centric};

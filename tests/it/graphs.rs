@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 use eddy::core::Result;
 use eddy::datasets::edgelist::{EdgeList, read_edge_list};
 use eddy::gelly::Graph;
-use eddy::gelly::algorithms::{
-    PageRank, bfs, connected_components, pagerank, pagerank_vertex_centric, sssp, sssp_vertex_centric,
-    wcc_gsa, wcc_scatter_gather, wcc_vertex_centric,
-};
+use eddy::gelly::algorithms::{Model, PageRank, bfs_in, components_in, pagerank, pagerank_in, sssp_in};
 use eddy::runtime::LocalRuntime;
 
 fn data_dir() -> PathBuf {
@@ -52,14 +49,14 @@ fn expected(name: &str, what: &str) -> BTreeMap<u64, f64> {
         .collect()
 }
 
-/// All algorithms' results on one graph, gathered from the workers in key order.
+/// All algorithms' results on one graph, gathered from the workers in key order; one
+/// entry per model, in [`Model::ALL`] order.
 #[derive(Default)]
 struct Results {
-    pagerank: Vec<(u64, f64)>,
-    pagerank_vc: Vec<(u64, f64)>,
+    pagerank: Vec<Vec<(u64, f64)>>,
     wcc: Vec<Vec<(u64, u64)>>,
     sssp: Vec<Vec<(u64, f64)>>,
-    bfs: Vec<(u64, f64)>,
+    bfs: Vec<Vec<(u64, f64)>>,
     edges: u64,
 }
 
@@ -73,43 +70,38 @@ fn run_all(edges: &EdgeList, source: u64, p: usize) -> Results {
         .execute(|w| -> Result<Results> {
             let g = Graph::from_weighted_edge_list(w, edges)?;
             let tol = PageRank::tolerance(1e-13);
-            let (pr, stats) = pagerank(&g, &tol)?;
-            assert!(stats.converged);
-            let (pr_vc, stats_vc) = pagerank_vertex_centric(&g, &tol)?;
-            assert!(stats_vc.converged);
             let keys = g.local_keys();
-            let mut r = Results {
-                pagerank: pairs(keys, pr.local_values()),
-                pagerank_vc: pairs(keys, pr_vc.local_values()),
-                edges: g.number_of_edges()?,
-                ..Results::default()
-            };
-            for labels in [
-                connected_components(&g)?.0,
-                wcc_vertex_centric(&g, 10_000)?.0,
-                wcc_scatter_gather(&g, 10_000)?.0,
-                wcc_gsa(&g, 10_000)?.0,
-            ] {
-                r.wcc.push(pairs(keys, labels.local_values()));
+            let mut r = Results { edges: g.number_of_edges()?, ..Results::default() };
+            for model in Model::ALL {
+                let (ranks, summary) = pagerank_in(model, &g, &tol)?;
+                assert!(summary.converged, "{model}");
+                r.pagerank.push(pairs(keys, ranks.local_values()));
+                r.wcc.push(pairs(keys, components_in(model, &g)?.0.local_values()));
+                r.sssp.push(pairs(keys, sssp_in(model, &g, &source)?.0.local_values()));
+                r.bfs.push(pairs(keys, bfs_in(model, &g, &source)?.0.local_values()));
             }
-            for dist in [sssp(&g, &source)?.0, sssp_vertex_centric(&g, &source, 10_000)?.0] {
-                r.sssp.push(pairs(keys, dist.local_values()));
-            }
-            r.bfs = pairs(keys, bfs(&g, &source)?.0.local_values());
             Ok(r)
         })
         .unwrap();
-    let mut all = Results { edges: per_worker[0].edges, ..Results::default() };
-    all.wcc = vec![Vec::new(); 4];
-    all.sssp = vec![Vec::new(); 2];
+    let models = Model::ALL.len();
+    let mut all = Results {
+        edges: per_worker[0].edges,
+        pagerank: vec![Vec::new(); models],
+        wcc: vec![Vec::new(); models],
+        sssp: vec![Vec::new(); models],
+        bfs: vec![Vec::new(); models],
+    };
     for r in per_worker {
-        all.pagerank.extend(r.pagerank);
-        all.pagerank_vc.extend(r.pagerank_vc);
-        all.bfs.extend(r.bfs);
+        for (a, b) in all.pagerank.iter_mut().zip(r.pagerank) {
+            a.extend(b);
+        }
         for (a, b) in all.wcc.iter_mut().zip(r.wcc) {
             a.extend(b);
         }
         for (a, b) in all.sssp.iter_mut().zip(r.sssp) {
+            a.extend(b);
+        }
+        for (a, b) in all.bfs.iter_mut().zip(r.bfs) {
             a.extend(b);
         }
     }
@@ -140,23 +132,24 @@ fn algorithms_match_networkx_for_every_model_and_parallelism() {
         for p in [1, 2, 4] {
             let what = |alg: &str| format!("{} {alg} P={p}", case.name);
             let r = run_all(&edges, case.source, p);
-            assert_eq!(r.pagerank.len(), case.vertices);
+            assert_eq!(r.pagerank[0].len(), case.vertices);
             assert_eq!(r.edges, case.edges as u64);
-            assert_close(&what("pagerank"), &r.pagerank, &pr, 1e-10);
-            assert_close(&what("pagerank vertex-centric"), &r.pagerank_vc, &pr, 1e-10);
-            let total: f64 = r.pagerank.iter().map(|(_, v)| v).sum();
-            assert!((total - 1.0).abs() < 1e-12, "{}: ranks sum to {total}", what("pagerank"));
-            for (model, labels) in ["fast", "vertex-centric", "scatter-gather", "gsa"].iter().zip(&r.wcc) {
-                let labels: Vec<(u64, f64)> = labels.iter().map(|(k, l)| (*k, *l as f64)).collect();
+            let fast: BTreeMap<u64, f64> = r.pagerank[0].iter().copied().collect();
+            for (i, model) in Model::ALL.into_iter().enumerate() {
+                assert_close(&what(&format!("pagerank {model}")), &r.pagerank[i], &pr, 1e-10);
+                // Every model is the fast path up to summation order.
+                assert_close(&what(&format!("pagerank {model} vs fast")), &r.pagerank[i], &fast, 1e-12);
+                let labels: Vec<(u64, f64)> = r.wcc[i].iter().map(|(k, l)| (*k, *l as f64)).collect();
                 assert_close(&what(&format!("wcc {model}")), &labels, &wcc, 0.0);
+                assert_close(&what(&format!("sssp {model}")), &r.sssp[i], &dist, 0.0);
+                assert_close(&what(&format!("bfs {model}")), &r.bfs[i], &hops, 0.0);
+                assert_eq!(r.sssp[i], r.sssp[0], "{}: distances equal the fast path's", what("sssp"));
             }
-            for (model, d) in ["fast", "vertex-centric"].iter().zip(&r.sssp) {
-                assert_close(&what(&format!("sssp {model}")), d, &dist, 0.0);
-            }
-            assert_close(&what("bfs"), &r.bfs, &hops, 0.0);
+            let total: f64 = r.pagerank[0].iter().map(|(_, v)| v).sum();
+            assert!((total - 1.0).abs() < 1e-12, "{}: ranks sum to {total}", what("pagerank"));
             // Results do not depend on P, bit for bit, for the fast paths.
             if let Some(first) = &reference {
-                assert_eq!(first.pagerank, r.pagerank, "{}", what("pagerank vs P=1"));
+                assert_eq!(first.pagerank[0], r.pagerank[0], "{}", what("pagerank vs P=1"));
                 assert_eq!(first.sssp[0], r.sssp[0], "{}", what("sssp vs P=1"));
             } else {
                 reference = Some(r);
@@ -187,10 +180,12 @@ fn pagerank_fixed_iterations_runs_exactly_that_many_power_iterations() {
             .execute(|w| -> Result<(Vec<f64>, u32)> {
                 let g = Graph::from_edge_list(w, &edges)?;
                 let (r, stats) = pagerank(&g, &PageRank::iterations(5))?;
-                let (r_vc, stats_vc) = pagerank_vertex_centric(&g, &PageRank::iterations(5))?;
-                assert_eq!(stats_vc.supersteps, 5);
-                for (a, b) in r.local_values().iter().zip(r_vc.local_values()) {
-                    assert!((a - b).abs() < 1e-15);
+                for model in Model::ALL {
+                    let (r_model, stats_model) = pagerank_in(model, &g, &PageRank::iterations(5))?;
+                    assert_eq!(stats_model.supersteps, 5, "{model}");
+                    for (a, b) in r.local_values().iter().zip(r_model.local_values()) {
+                        assert!((a - b).abs() < 1e-15, "{model}");
+                    }
                 }
                 Ok((r.local_values().to_vec(), stats.supersteps))
             })
@@ -209,11 +204,20 @@ fn sssp_rejects_bad_sources_and_weights_on_every_worker() {
     for p in [1, 3] {
         let rt = LocalRuntime::with_parallelism(p).unwrap();
         let run = |weight: f64, source: u64| {
-            rt.execute(|w| -> Result<()> {
-                sssp(&Graph::from_weighted_edge_list(w, &weighted(weight))?, &source)?;
-                Ok(())
-            })
-            .unwrap_err()
+            let errors: Vec<String> = Model::ALL
+                .into_iter()
+                .map(|model| {
+                    rt.execute(|w| -> Result<()> {
+                        sssp_in(model, &Graph::from_weighted_edge_list(w, &weighted(weight))?, &source)?;
+                        Ok(())
+                    })
+                    .unwrap_err()
+                    .to_string()
+                })
+                .collect();
+            // Every model rejects the same input with the same message.
+            assert!(errors.iter().all(|e| *e == errors[0]), "{errors:?}");
+            errors[0].clone()
         };
         let err = run(1.0, 99);
         assert_eq!(err.to_string(), "unknown vertex 99: the source vertex is not in the graph");

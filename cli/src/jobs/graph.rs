@@ -15,7 +15,7 @@
 use std::time::{Duration, Instant};
 
 use eddy_core::{Data, Worker};
-use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
+use eddy_gelly::algorithms::{Model, PageRank, bfs_in, components_in, pagerank_in, sssp_in};
 use eddy_gelly::{Graph, IterationSummary};
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +38,8 @@ pub(crate) struct PageRankJob {
     pub(crate) input: GraphInput,
     /// Damping, iterations or tolerance.
     pub(crate) params: PageRank,
+    /// The implementation.
+    pub(crate) model: Model,
 }
 
 /// The parameters of job `cc` (weakly connected components).
@@ -45,6 +47,8 @@ pub(crate) struct PageRankJob {
 pub(crate) struct ComponentsJob {
     /// The graph.
     pub(crate) input: GraphInput,
+    /// The implementation.
+    pub(crate) model: Model,
 }
 
 /// The parameters of job `sssp`: weighted shortest paths when the input has weights and
@@ -57,6 +61,8 @@ pub(crate) struct ShortestPathsJob {
     pub(crate) source: u64,
     /// Count hops even on a weighted input.
     pub(crate) unweighted: bool,
+    /// The implementation.
+    pub(crate) model: Model,
 }
 
 /// One worker's share of a graph job's result, and its view of the run: `V` is the
@@ -101,11 +107,11 @@ pub(crate) fn prepare_pagerank(
     job: PageRankJob,
 ) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<f64, f64>> + Send + Sync + 'static> {
     let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
-    let params = job.params;
+    let (params, model) = (job.params, job.model);
     Ok(move |worker: &Worker| {
         let started = Instant::now();
         let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, |g| pagerank(g, &params))?)
+        Ok(solve(&input, graph, false, started, |g| pagerank_in(model, g, &params))?)
     })
 }
 
@@ -117,10 +123,11 @@ pub(crate) fn prepare_cc(
     job: ComponentsJob,
 ) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, ()>> + Send + Sync + 'static> {
     let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    let model = job.model;
     Ok(move |worker: &Worker| {
         let started = Instant::now();
         let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, connected_components)?)
+        Ok(solve(&input, graph, false, started, |g| components_in(model, g))?)
     })
 }
 
@@ -135,15 +142,15 @@ pub(crate) fn prepare_sssp(
 ) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<f64, ()>> + Send + Sync + 'static> {
     let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
     let weighted = input.weighted() && !job.unweighted;
-    let source = job.source;
+    let (source, model) = (job.source, job.model);
     Ok(move |worker: &Worker| {
         let started = Instant::now();
         if weighted {
             let graph = input.weighted_graph(worker)?;
-            Ok(solve(&input, graph, true, started, |g| sssp(g, &source))?)
+            Ok(solve(&input, graph, true, started, |g| sssp_in(model, g, &source))?)
         } else {
             let graph = input.graph(worker)?;
-            Ok(solve(&input, graph, false, started, |g| bfs(g, &source))?)
+            Ok(solve(&input, graph, false, started, |g| bfs_in(model, g, &source))?)
         }
     })
 }

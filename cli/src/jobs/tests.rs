@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use eddy_core::Worker;
 use eddy_datasets::features::LabelColumn;
-use eddy_gelly::algorithms::PageRank;
+use eddy_gelly::algorithms::{Model, PageRank};
 use eddy_ml::als::Als;
 use eddy_ml::kmeans::{Init, KMeans};
 use eddy_ml::linear::{LinearRegression, LinearSolver};
@@ -104,8 +104,10 @@ fn the_registry_names_the_subcommands() {
 
 #[test]
 fn pagerank_through_the_registry_is_the_local_result() {
-    for input in [karate(), generated("er:300:900:7")] {
-        let job = PageRankJob { input, params: PageRank { tolerance: 1e-12, ..PageRank::default() } };
+    for (input, model) in
+        [(karate(), Model::Fast), (generated("er:300:900:7"), Model::Fast), (karate(), Model::GatherSumApply)]
+    {
+        let job = PageRankJob { input, params: PageRank { tolerance: 1e-12, ..PageRank::default() }, model };
         // Rank sums depend on the partitioning in their last bits: only each P's own
         // registry run must agree bit for bit.
         let [one, three] = same_both_ways("pagerank", &job, prepare_pagerank);
@@ -116,12 +118,18 @@ fn pagerank_through_the_registry_is_the_local_result() {
 
 #[test]
 fn cc_through_the_registry_is_the_local_result() {
+    let labels = |parts: &[GraphPart<u64, ()>]| -> Vec<u64> {
+        parts.iter().flat_map(|p| p.values.iter().copied()).collect()
+    };
     for input in [karate(), generated("er:300:200:3")] {
-        let [one, three] = same_both_ways("cc", &ComponentsJob { input }, prepare_cc);
-        let labels = |parts: &[GraphPart<u64, ()>]| -> Vec<u64> {
-            parts.iter().flat_map(|p| p.values.iter().copied()).collect()
-        };
-        assert_eq!(labels(&one), labels(&three));
+        let mut by_model = Vec::new();
+        for model in Model::ALL {
+            let [one, three] =
+                same_both_ways("cc", &ComponentsJob { input: input.clone(), model }, prepare_cc);
+            assert_eq!(labels(&one), labels(&three));
+            by_model.push(labels(&one));
+        }
+        assert!(by_model.iter().all(|l| *l == by_model[0]), "every model gives the same labels");
     }
 }
 
@@ -137,10 +145,17 @@ fn sssp_through_the_registry_is_the_local_result() {
         (weighted, 1, true),
         (generated("grid:9:7"), 5, false),
     ] {
-        let job = ShortestPathsJob { input, source, unweighted };
+        let job = ShortestPathsJob { input: input.clone(), source, unweighted, model: Model::Fast };
         let [one, three] = same_both_ways("sssp", &job, prepare_sssp);
         assert_eq!(value_bits(&one), value_bits(&three));
         assert!(one.iter().all(|p| p.weighted == (source == 1 && !unweighted)));
+        let job = ShortestPathsJob { input, source, unweighted, model: Model::ScatterGather };
+        let [scatter_gather, _] = same_both_ways("sssp", &job, prepare_sssp);
+        assert_eq!(
+            value_bits(&scatter_gather),
+            value_bits(&one),
+            "scatter-gather distances are the fast path's"
+        );
     }
 }
 

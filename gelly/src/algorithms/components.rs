@@ -167,7 +167,7 @@ pub fn wcc_scatter_gather<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
             let label = s.value().clone();
             s.send_to_all(label);
         },
-        |_, value, messages| messages.iter().min().filter(|m| *m < value).cloned(),
+        |vertex, messages| messages.iter().min().filter(|m| *m < vertex.value()).cloned(),
     )
 }
 
@@ -185,6 +185,6 @@ pub fn wcc_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
         config,
         |neighbor: &K, _| neighbor.clone(),
         |a, b| a.min(b),
-        |_, value, smallest| (smallest < *value).then_some(smallest),
+        |_, value, smallest| smallest.filter(|s| s < value),
     )
 }

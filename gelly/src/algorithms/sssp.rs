@@ -8,7 +8,9 @@
 //!   distance improves anywhere. Supersteps ≈ how often shortest paths cross partitions.
 //! - [`bfs`]: unweighted hop counts, level-synchronous (one superstep per level),
 //!   direction-optimising (top-down while the frontier is small, bottom-up while it is large).
-//! - [`sssp_vertex_centric`]: the weighted version in the generic vertex-centric model.
+//! - [`sssp_vertex_centric`], [`sssp_scatter_gather`], [`sssp_gsa`]: the weighted version in
+//!   the three generic models (Bellman-Ford-style relaxation; the same distances, bit for
+//!   bit, since every model sums a path's weights from the source in the same order).
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -20,6 +22,8 @@ use eddy_core::{
 
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
+use crate::models::gsa::GatherSumApply;
+use crate::models::scatter_gather::ScatterGather;
 use crate::models::vertex_centric::VertexCentric;
 use crate::{Error, Result};
 
@@ -302,10 +306,57 @@ pub fn sssp_vertex_centric<'w, K: VertexKey, VV: Data + Clone>(
     source: &K,
     max_iterations: u32,
 ) -> Result<(Graph<'w, K, f64, f64>, IterationSummary<()>)> {
-    let source_dense = source_index(graph, source)?;
     check_weights(graph)?;
-    let source_key = graph.ids.key(source_dense).clone();
-    let start = graph.map_vertices(|k, _| if *k == source_key { 0.0 } else { f64::INFINITY });
+    distances_vertex_centric(graph, source, max_iterations, |w| *w)
+}
+
+/// Weighted single-source shortest paths in the scatter-gather model: a vertex whose
+/// distance dropped scatters `distance + weight` along its out-edges; a vertex gathers the
+/// smallest offer.
+///
+/// # Errors
+/// As [`sssp`].
+pub fn sssp_scatter_gather<'w, K: VertexKey, VV: Data + Clone>(
+    graph: &Graph<'w, K, VV, f64>,
+    source: &K,
+    max_iterations: u32,
+) -> Result<(Graph<'w, K, f64, f64>, IterationSummary<()>)> {
+    check_weights(graph)?;
+    distances_scatter_gather(graph, source, max_iterations, |w| *w)
+}
+
+/// Weighted single-source shortest paths in the gather-sum-apply model: every vertex
+/// with a changed in-neighbour gathers `distance + weight` over its in-edges, sums with
+/// `min` and keeps the result if it is smaller.
+///
+/// # Errors
+/// As [`sssp`].
+pub fn sssp_gsa<'w, K: VertexKey, VV: Data + Clone>(
+    graph: &Graph<'w, K, VV, f64>,
+    source: &K,
+    max_iterations: u32,
+) -> Result<(Graph<'w, K, f64, f64>, IterationSummary<()>)> {
+    check_weights(graph)?;
+    distances_gsa(graph, source, max_iterations, |w| *w)
+}
+
+/// The start of every model's shortest paths: 0 at the source, infinity elsewhere.
+fn initial_distances<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
+    graph: &Graph<'w, K, VV, EV>,
+    source: &K,
+) -> Result<Graph<'w, K, f64, EV>> {
+    let source_key = graph.ids.key(source_index(graph, source)?).clone();
+    Ok(graph.map_vertices(|k, _| if *k == source_key { 0.0 } else { f64::INFINITY }))
+}
+
+/// Shortest paths with `weight(edge value)` per edge (1 for hop counts), vertex-centric.
+pub(crate) fn distances_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
+    graph: &Graph<'w, K, VV, EV>,
+    source: &K,
+    max_iterations: u32,
+    weight: impl Fn(&EV) -> f64,
+) -> Result<(Graph<'w, K, f64, EV>, IterationSummary<()>)> {
+    let start = initial_distances(graph, source)?;
     let config = VertexCentric::new(max_iterations).combiner(|a: &mut f64, b: f64| *a = a.min(b));
     start.run_vertex_centric(config, |v, messages| {
         let best = messages.iter().copied().fold(f64::INFINITY, f64::min);
@@ -317,8 +368,48 @@ pub fn sssp_vertex_centric<'w, K: VertexKey, VV: Data + Clone>(
         };
         if announce {
             let d = *v.value();
-            v.send_along(EdgeDirection::Out, |w| Some(d + w));
+            v.send_along(EdgeDirection::Out, |w| Some(d + weight(w)));
         }
         v.vote_to_halt();
     })
+}
+
+/// Shortest paths with `weight(edge value)` per edge, scatter-gather.
+pub(crate) fn distances_scatter_gather<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
+    graph: &Graph<'w, K, VV, EV>,
+    source: &K,
+    max_iterations: u32,
+    weight: impl Fn(&EV) -> f64,
+) -> Result<(Graph<'w, K, f64, EV>, IterationSummary<()>)> {
+    let start = initial_distances(graph, source)?;
+    let config = ScatterGather::new(max_iterations).combiner(|a: &mut f64, b: f64| *a = a.min(b));
+    start.run_scatter_gather(
+        config,
+        |s| {
+            let d = *s.value();
+            if d.is_finite() {
+                s.send_along(|w| Some(d + weight(w)));
+            }
+        },
+        |vertex, offers| {
+            let best = offers.iter().copied().fold(f64::INFINITY, f64::min);
+            (best < *vertex.value()).then_some(best)
+        },
+    )
+}
+
+/// Shortest paths with `weight(edge value)` per edge, gather-sum-apply.
+pub(crate) fn distances_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
+    graph: &Graph<'w, K, VV, EV>,
+    source: &K,
+    max_iterations: u32,
+    weight: impl Fn(&EV) -> f64,
+) -> Result<(Graph<'w, K, f64, EV>, IterationSummary<()>)> {
+    let start = initial_distances(graph, source)?;
+    start.run_gather_sum_apply(
+        GatherSumApply::new(max_iterations),
+        |d: &f64, w| d + weight(w),
+        f64::min,
+        |_, d, offer| offer.filter(|o| o < d),
+    )
 }

@@ -2,14 +2,18 @@
 //! each active vertex *gathers* a value from each neighbour in the configured direction
 //! (from the neighbour's value and the edge value), *sums* them with an associative
 //! function, and *applies* the sum to compute an optional new value. Active vertices are
-//! all vertices in superstep 1, later those with a neighbour whose value changed. It ends
-//! when no value changes.
+//! all vertices in superstep 1, later those with a neighbour whose value changed — or
+//! every vertex in every superstep with [`GatherSumApply::activate_all`]. It ends when no
+//! value changes, when the criterion on the aggregate holds, or at the superstep limit.
+//! `apply` may feed the superstep's aggregate and read the previous one.
 //!
 //! Neighbour values are read from a per-worker mirror of all vertex values, refreshed
 //! each superstep with the changed values only (one all-gather of `(index, value)` pairs).
 
 use eddy_core::iteration::superstep::{decode, encode};
-use eddy_core::{Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine};
+use eddy_core::{
+    Aggregator, Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine,
+};
 
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
@@ -17,23 +21,96 @@ use crate::models::vertex_centric::sides;
 use crate::{Error, Result};
 
 /// The configuration of a gather-sum-apply iteration.
-#[derive(Debug, Clone, Copy)]
-pub struct GatherSumApply {
-    max_iterations: u32,
+pub struct GatherSumApply<A = ()> {
+    iteration: Iteration<A>,
     direction: EdgeDirection,
+    all_active: bool,
 }
 
-impl GatherSumApply {
+impl GatherSumApply<()> {
     /// At most `max_iterations` supersteps, gathering over in-edges (from the sources).
     pub fn new(max_iterations: u32) -> Self {
-        GatherSumApply { max_iterations, direction: EdgeDirection::In }
+        GatherSumApply {
+            iteration: Iteration::new(max_iterations),
+            direction: EdgeDirection::In,
+            all_active: false,
+        }
     }
+}
 
+impl<A: Aggregator> GatherSumApply<A> {
     /// Which neighbours are gathered: `In` (sources of in-edges), `Out` or `All`.
     #[must_use]
     pub fn direction(mut self, direction: EdgeDirection) -> Self {
         self.direction = direction;
         self
+    }
+
+    /// Every vertex is active in every superstep — `apply` then also runs for vertices
+    /// whose neighbours did not change, and for vertices without neighbours (with `None`
+    /// as the sum). For algorithms where every value moves every superstep (PageRank).
+    #[must_use]
+    pub fn activate_all(mut self) -> Self {
+        self.all_active = true;
+        self
+    }
+
+    /// Declares a global aggregator that `apply` feeds ([`Apply::aggregate`]) and reads
+    /// one superstep later ([`Apply::previous_aggregate`]).
+    #[must_use]
+    pub fn aggregate<B: Aggregator>(self) -> GatherSumApply<B> {
+        let iteration = Iteration::new(self.iteration.max_iterations()).aggregate::<B>();
+        GatherSumApply { iteration, direction: self.direction, all_active: self.all_active }
+    }
+
+    /// Stops after the first superstep whose all-reduced aggregate satisfies `criterion`.
+    #[must_use]
+    pub fn converge_when(mut self, criterion: impl Fn(&A) -> bool + 'static) -> Self {
+        self.iteration = self.iteration.converge_when(criterion);
+        self
+    }
+}
+
+/// What `apply` sees besides the value and the sum: the vertex's key and degrees, the
+/// superstep, and the aggregate.
+pub struct Apply<'a, K, A> {
+    key: &'a K,
+    superstep: u32,
+    out_degree: usize,
+    in_degree: usize,
+    vertices: u64,
+    aggregate: &'a mut A,
+    previous: Option<&'a A>,
+}
+
+impl<K, A: Aggregator> Apply<'_, K, A> {
+    /// The vertex's key.
+    pub fn key(&self) -> &K {
+        self.key
+    }
+    /// The superstep number, from 1.
+    pub fn superstep(&self) -> u32 {
+        self.superstep
+    }
+    /// Out-degree.
+    pub fn out_degree(&self) -> usize {
+        self.out_degree
+    }
+    /// In-degree.
+    pub fn in_degree(&self) -> usize {
+        self.in_degree
+    }
+    /// The number of vertices of the whole graph.
+    pub fn number_of_vertices(&self) -> u64 {
+        self.vertices
+    }
+    /// Adds to this superstep's aggregate.
+    pub fn aggregate(&mut self, f: impl FnOnce(&mut A)) {
+        f(self.aggregate);
+    }
+    /// The previous superstep's all-reduced aggregate (`None` in superstep 1).
+    pub fn previous_aggregate(&self) -> Option<&A> {
+        self.previous
     }
 }
 
@@ -57,19 +134,21 @@ impl<VV: Data> IterationState for GsaState<VV> {
 
 impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> {
     /// Runs a gather-sum-apply iteration: `gather(neighbour value, edge value)`,
-    /// `sum(a, b)` (associative; folded in adjacency order), `apply(key, value, sum)` → new
-    /// value or `None`. `apply` runs only for vertices with at least one gathered neighbour.
+    /// `sum(a, b)` (associative; folded in adjacency order), `apply(vertex, value, sum)` →
+    /// new value or `None`. `apply` runs for the active vertices with at least one
+    /// gathered neighbour — or, with [`GatherSumApply::activate_all`], for every vertex
+    /// (`sum` is `None` without neighbours).
     ///
     /// # Errors
-    /// A runtime failure.
-    pub fn run_gather_sum_apply<G>(
+    /// A zero superstep limit, a runtime failure.
+    pub fn run_gather_sum_apply<G, A: Aggregator>(
         &self,
-        config: GatherSumApply,
+        config: GatherSumApply<A>,
         gather: impl Fn(&VV, &EV) -> G,
         sum: impl Fn(G, G) -> G,
-        apply: impl Fn(&K, &VV, G) -> Option<VV>,
-    ) -> Result<(Self, IterationSummary<()>)> {
-        if config.max_iterations == 0 {
+        apply: impl Fn(&mut Apply<'_, K, A>, &VV, Option<G>) -> Option<VV>,
+    ) -> Result<(Self, IterationSummary<A>)> {
+        if config.iteration.max_iterations() == 0 {
             return Err(Error::InvalidParameter {
                 name: "max_iterations",
                 reason: "must be at least 1".into(),
@@ -81,26 +160,45 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let len = self.values.len();
         let (use_out, use_in) = sides(config.direction);
         let mut state = GsaState { mirror: self.all_values()?, changed: vec![true; n] };
-        let iteration = Iteration::new(config.max_iterations);
-        let mut engine =
-            SuperstepEngine::start(worker, IterationKind::GatherSumApply, &iteration, true, &mut state)?;
-        while engine.next_superstep().is_some() {
+        // With every vertex active the iteration never runs idle: it ends by its criterion
+        // or its limit.
+        let halt_when_idle = !config.all_active;
+        let mut engine = SuperstepEngine::start(
+            worker,
+            IterationKind::GatherSumApply,
+            &config.iteration,
+            halt_when_idle,
+            &mut state,
+        )?;
+        while let Some(superstep) = engine.next_superstep() {
+            let previous = engine.previous();
+            let mut aggregate = A::default();
             let GsaState { mirror, changed: changed_bits } = &mut state;
             let mut updates: Vec<(u32, VV)> = Vec::new();
             for i in 0..len {
                 let out = self.out.neighbors(i).iter().zip(self.out.edge_values(i)).filter(|_| use_out);
                 let inn = self.inn.neighbors(i).iter().zip(self.inn.edge_values(i)).filter(|_| use_in);
                 let edges = || out.clone().chain(inn.clone());
-                if !edges().any(|(u, _)| changed_bits[*u as usize]) {
+                if !config.all_active && !edges().any(|(u, _)| changed_bits[*u as usize]) {
                     continue;
                 }
                 let mut gathered = edges().map(|(u, ev)| gather(&mirror[*u as usize], ev));
-                if let Some(first) = gathered.next() {
-                    let total = gathered.fold(first, &sum);
-                    let g = lo + i;
-                    if let Some(value) = apply(&self.ids.keys()[g], &mirror[g], total) {
-                        updates.push((g as u32, value));
-                    }
+                let total = gathered.next().map(|first| gathered.fold(first, &sum));
+                if total.is_none() && !config.all_active {
+                    continue;
+                }
+                let g = lo + i;
+                let mut context = Apply {
+                    key: &self.ids.keys()[g],
+                    superstep,
+                    out_degree: self.out.degree(i),
+                    in_degree: self.inn.degree(i),
+                    vertices: n as u64,
+                    aggregate: &mut aggregate,
+                    previous,
+                };
+                if let Some(value) = apply(&mut context, &mirror[g], total) {
+                    updates.push((g as u32, value));
                 }
             }
             let local = updates.len() as u64;
@@ -111,7 +209,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 mirror[g as usize] = value;
             }
             // Active next: the vertices whose value changed (their neighbours gather).
-            let control = Control { active: local, changed: local, aggregate: () };
+            let control = Control { active: local, changed: local, aggregate };
             if engine.end_superstep(control, &state)?.done {
                 break;
             }

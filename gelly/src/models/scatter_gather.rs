@@ -5,28 +5,33 @@
 //!
 //! Compiled onto [`super::vertex_centric`]: `compute` = gather, then scatter if the value
 //! changed, then halt. Degrees are always available to both functions (they are the CSR
-//! offsets, free to read).
+//! offsets, free to read). As in Gelly, both functions may feed the superstep's
+//! aggregate and read the previous one ([`ScatterGather::aggregate`]); a vertex that must
+//! gather every superstep (PageRank's vertices without in-edges) sends itself a message
+//! ([`Scatter::send_to_self`]).
 
-use eddy_core::{Data, IterationSummary};
+use eddy_core::{Aggregator, Data, IterationSummary};
 
 use crate::Result;
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
-use crate::models::vertex_centric::{Combiner, Vertex, VertexCentric};
+use crate::models::vertex_centric::{Vertex, VertexCentric};
 
-/// The configuration of a scatter-gather iteration.
-pub struct ScatterGather<M> {
-    max_iterations: u32,
+/// The configuration of a scatter-gather iteration: superstep limit, direction, optional
+/// message combiner, optional aggregator and convergence criterion.
+pub struct ScatterGather<M, A = ()> {
+    vertex_centric: VertexCentric<M, A>,
     direction: EdgeDirection,
-    combiner: Option<Combiner<M>>,
 }
 
-impl<M> ScatterGather<M> {
+impl<M> ScatterGather<M, ()> {
     /// At most `max_iterations` supersteps, scattering along out-edges.
     pub fn new(max_iterations: u32) -> Self {
-        ScatterGather { max_iterations, direction: EdgeDirection::Out, combiner: None }
+        ScatterGather { vertex_centric: VertexCentric::new(max_iterations), direction: EdgeDirection::Out }
     }
+}
 
+impl<M, A: Aggregator> ScatterGather<M, A> {
     /// The edges messages are scattered along (out, in, or both).
     #[must_use]
     pub fn direction(mut self, direction: EdgeDirection) -> Self {
@@ -38,18 +43,33 @@ impl<M> ScatterGather<M> {
     /// their worker.
     #[must_use]
     pub fn combiner(mut self, combine: impl Fn(&mut M, M) + 'static) -> Self {
-        self.combiner = Some(Box::new(combine));
+        self.vertex_centric = self.vertex_centric.combiner(combine);
+        self
+    }
+
+    /// Declares a global aggregator that scatter and gather feed
+    /// ([`Scatter::aggregate`], [`Gather::aggregate`]) and read one superstep later.
+    #[must_use]
+    pub fn aggregate<B: Aggregator>(self) -> ScatterGather<M, B> {
+        ScatterGather { vertex_centric: self.vertex_centric.aggregate::<B>(), direction: self.direction }
+    }
+
+    /// Stops after the first superstep whose all-reduced aggregate satisfies `criterion`.
+    #[must_use]
+    pub fn converge_when(mut self, criterion: impl Fn(&A) -> bool + 'static) -> Self {
+        self.vertex_centric = self.vertex_centric.converge_when(criterion);
         self
     }
 }
 
-/// What the scatter function sees: the vertex (value, key, degrees) and a way to send.
-pub struct Scatter<'v, 'a, K, VV, EV, M> {
-    vertex: &'v mut Vertex<'a, K, VV, EV, M, ()>,
+/// What the scatter function sees: the vertex (value, key, degrees), a way to send, and
+/// the superstep's aggregate.
+pub struct Scatter<'v, 'a, K, VV, EV, M, A = ()> {
+    vertex: &'v mut Vertex<'a, K, VV, EV, M, A>,
     direction: EdgeDirection,
 }
 
-impl<K: VertexKey, VV, EV, M> Scatter<'_, '_, K, VV, EV, M> {
+impl<K: VertexKey, VV, EV, M, A: Aggregator> Scatter<'_, '_, K, VV, EV, M, A> {
     /// The vertex's key.
     pub fn key(&self) -> &K {
         self.vertex.key()
@@ -70,6 +90,10 @@ impl<K: VertexKey, VV, EV, M> Scatter<'_, '_, K, VV, EV, M> {
     pub fn in_degree(&self) -> usize {
         self.vertex.in_degree()
     }
+    /// The number of vertices of the whole graph.
+    pub fn number_of_vertices(&self) -> u64 {
+        self.vertex.number_of_vertices()
+    }
     /// Sends `message(edge value)` along every edge of the configured direction where it
     /// returns `Some`.
     pub fn send_along(&mut self, message: impl FnMut(&EV) -> Option<M>) {
@@ -82,29 +106,82 @@ impl<K: VertexKey, VV, EV, M> Scatter<'_, '_, K, VV, EV, M> {
     {
         self.vertex.send_to_neighbors(self.direction, message);
     }
+    /// Sends `message` to this vertex itself: it then gathers next superstep even if no
+    /// neighbour sends to it.
+    pub fn send_to_self(&mut self, message: M) {
+        self.vertex.send_to_self(message);
+    }
+    /// Adds to this superstep's aggregate.
+    pub fn aggregate(&mut self, f: impl FnOnce(&mut A)) {
+        self.vertex.aggregate(f);
+    }
+    /// The previous superstep's all-reduced aggregate (`None` in superstep 1).
+    pub fn previous_aggregate(&self) -> Option<&A> {
+        self.vertex.previous_aggregate()
+    }
+}
+
+/// What the gather function sees: the vertex that received messages (key, value,
+/// degrees) and the superstep's aggregate.
+pub struct Gather<'v, 'a, K, VV, EV, M, A = ()> {
+    vertex: &'v mut Vertex<'a, K, VV, EV, M, A>,
+}
+
+impl<K: VertexKey, VV, EV, M, A: Aggregator> Gather<'_, '_, K, VV, EV, M, A> {
+    /// The vertex's key.
+    pub fn key(&self) -> &K {
+        self.vertex.key()
+    }
+    /// The vertex's current value.
+    pub fn value(&self) -> &VV {
+        self.vertex.value()
+    }
+    /// The superstep number, from 2 (superstep 1 only scatters).
+    pub fn superstep(&self) -> u32 {
+        self.vertex.superstep()
+    }
+    /// Out-degree.
+    pub fn out_degree(&self) -> usize {
+        self.vertex.out_degree()
+    }
+    /// In-degree.
+    pub fn in_degree(&self) -> usize {
+        self.vertex.in_degree()
+    }
+    /// The number of vertices of the whole graph.
+    pub fn number_of_vertices(&self) -> u64 {
+        self.vertex.number_of_vertices()
+    }
+    /// Adds to this superstep's aggregate.
+    pub fn aggregate(&mut self, f: impl FnOnce(&mut A)) {
+        self.vertex.aggregate(f);
+    }
+    /// The previous superstep's all-reduced aggregate.
+    pub fn previous_aggregate(&self) -> Option<&A> {
+        self.vertex.previous_aggregate()
+    }
 }
 
 impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> {
-    /// Runs a scatter-gather iteration. `gather(key, value, messages)` returns the new value
-    /// or `None` to keep the old one (then the vertex does not scatter next superstep).
+    /// Runs a scatter-gather iteration. In superstep 1 every vertex scatters; afterwards
+    /// every vertex that received messages gathers them — `gather(vertex, messages)`
+    /// returns the new value, or `None` to keep the old one (then the vertex does not
+    /// scatter next superstep). It ends when no message is sent (it `converged`), when the
+    /// criterion holds, or at the superstep limit.
     ///
     /// # Errors
-    /// A runtime failure.
-    pub fn run_scatter_gather<M: Data>(
+    /// A zero superstep limit, a runtime failure.
+    pub fn run_scatter_gather<M: Data, A: Aggregator>(
         &self,
-        config: ScatterGather<M>,
-        scatter: impl Fn(&mut Scatter<'_, '_, K, VV, EV, M>),
-        gather: impl Fn(&K, &VV, &[M]) -> Option<VV>,
-    ) -> Result<(Self, IterationSummary<()>)> {
+        config: ScatterGather<M, A>,
+        scatter: impl Fn(&mut Scatter<'_, '_, K, VV, EV, M, A>),
+        gather: impl Fn(&mut Gather<'_, '_, K, VV, EV, M, A>, &[M]) -> Option<VV>,
+    ) -> Result<(Self, IterationSummary<A>)> {
         let direction = config.direction;
-        let mut vc = VertexCentric::new(config.max_iterations);
-        if let Some(combine) = config.combiner {
-            vc = vc.combiner(combine);
-        }
-        self.run_vertex_centric(vc, |vertex, messages| {
+        self.run_vertex_centric(config.vertex_centric, |vertex, messages| {
             let scatter_now = if vertex.superstep() == 1 {
                 true
-            } else if let Some(new) = gather(vertex.key(), vertex.value(), messages) {
+            } else if let Some(new) = gather(&mut Gather { vertex: &mut *vertex }, messages) {
                 vertex.set_value(new);
                 true
             } else {

@@ -149,6 +149,10 @@ impl<K: VertexKey, VV, EV, M, A: Aggregator> Vertex<'_, K, VV, EV, M, A> {
     pub fn send(&mut self, target: Neighbor, message: M) {
         self.outbox.send(target.0, message, self.combiner);
     }
+    /// Sends `message` to this vertex itself (it computes again next superstep).
+    pub fn send_to_self(&mut self, message: M) {
+        self.outbox.send(self.index, message, self.combiner);
+    }
     /// Sends `message` to every neighbour in `direction` (once per edge).
     pub fn send_to_neighbors(&mut self, direction: EdgeDirection, message: M)
     where
