@@ -5,6 +5,7 @@ edge lists, in the same run, algorithm time only.
 usage: python3 benches/peers.py [--scales 20 22] [--repeat 3] [--parallelism 2]
                                 [--eddy PATH] [--baseline PATH] [--data DIR]
                                 [--peers DIR] [--libraries networkit,igraph]
+                                [--models fast,vertex-centric,scatter-gather,gsa]
 
 - Builds nothing: pass --eddy (default target/release/eddy; build it with
   `cargo build --release -p eddy-cli`).
@@ -16,6 +17,8 @@ usage: python3 benches/peers.py [--scales 20 22] [--repeat 3] [--parallelism 2]
   edge (resource.getrusage of the child).
 - `--baseline PATH`: a second eddy binary (e.g. the build before a change), run in turn
   with the first, reported as `baseline` with its own ratio: before/after in one run.
+- `--models`: the implementations of Eddy to run (`eddy ... --model M`), each reported as
+  `eddy-M` with its ratio to networkit and to Eddy's fast path; default `fast`.
 - `--peers DIR`: the directory of the peer scripts (graph_peer.py, setup.sh); default
   $EDDY_PEERS, else ../shared/peers beside the repository. `--libraries`: which peers
   to run. The peers' virtualenv comes from DIR/setup.sh (override with --python).
@@ -65,6 +68,7 @@ def main():
     ap.add_argument("--baseline", default=None, help="a second eddy binary to compare with")
     ap.add_argument("--peers", default=DEFAULT_PEERS, help="directory of the peer scripts")
     ap.add_argument("--libraries", default="networkit", help="comma-separated peers to run")
+    ap.add_argument("--models", default="fast", help="comma-separated eddy --model values")
     ap.add_argument("--python", default=None)
     a = ap.parse_args()
     if not os.path.exists(os.path.join(a.peers, "graph_peer.py")):
@@ -73,9 +77,10 @@ def main():
                                     capture_output=True, text=True).stdout.strip().splitlines()[-1]
     os.makedirs(a.data, exist_ok=True)
     peers = [p for p in a.libraries.split(",") if p]
-    eddies = {"eddy": a.eddy}
+    models = [m for m in a.models.split(",") if m]
+    eddies = {("eddy" if m == "fast" else f"eddy-{m}"): (a.eddy, m) for m in models}
     if a.baseline:
-        eddies["baseline"] = a.baseline
+        eddies["baseline"] = (a.baseline, "fast")
     rows = []
     for scale in a.scales:
         path = os.path.join(a.data, f"rmat{scale}.txt")
@@ -94,8 +99,10 @@ def main():
             times = {e: [] for e in eddies}
             times.update({p: [] for p in peers})
             for _ in range(a.repeat):
-                for label, binary in eddies.items():
+                for label, (binary, model) in eddies.items():
                     cmd = [binary, *eddy_args, path, "--parallelism", str(a.parallelism), "--json", "--quiet"]
+                    if model != "fast":
+                        cmd += ["--model", model]
                     out, _ = run_json(cmd)
                     times[label].append(out["compute_seconds"])
                 for p in peers:
@@ -107,9 +114,11 @@ def main():
                     times[p].append(pout["algo_s"])
             med = {k: statistics.median(v) for k, v in times.items()}
             ratios = {e: med[e] / med["networkit"] if "networkit" in med else float("nan") for e in eddies}
-            rows.append((scale, name, med, ratios["eddy"]))
+            rows.append((scale, name, med, ratios.get("eddy", float("nan"))))
+            versus_fast = "".join(f"  {e}/eddy {med[e] / med['eddy']:.2f}" for e in eddies
+                                  if e.startswith("eddy-") and "eddy" in med)
             print(f"rmat{scale} {name:11s} " + "  ".join(f"{k} {v:.3f}s" for k, v in med.items())
-                  + "".join(f"  {e}/networkit {r:.2f}" for e, r in ratios.items()), flush=True)
+                  + "".join(f"  {e}/networkit {r:.2f}" for e, r in ratios.items()) + versus_fast, flush=True)
         edges = out["edges"]
         kib = child_peak_kib([a.eddy, "pagerank", path, "--iterations", "20", "--parallelism",
                               str(a.parallelism), "--json", "--quiet"])

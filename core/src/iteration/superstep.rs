@@ -294,6 +294,7 @@ impl CancelToken {
 struct EngineState<A> {
     superstep: u32,
     previous: Option<A>,
+    active: Option<u64>,
 }
 
 /// Runs the supersteps of one iteration on one worker (see the module documentation).
@@ -307,6 +308,8 @@ pub struct SuperstepEngine<'a, A: Aggregator> {
     /// The last superstep that ended (0 before the first).
     number: u32,
     summary: IterationSummary<A>,
+    /// The last boundary's global active count.
+    active: Option<u64>,
     ended: bool,
     started: Instant,
     last: Instant,
@@ -348,6 +351,7 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
             ordinal: worker.next_iteration(),
             number: 0,
             summary: IterationSummary { supersteps: 0, converged: false, aggregate: None },
+            active: None,
             ended: false,
             started: now,
             last: now,
@@ -384,6 +388,7 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
         let saved: EngineState<A> = decode(&checkpoint.engine)?;
         state.restore(&checkpoint.state)?;
         self.number = saved.superstep;
+        self.active = saved.active;
         self.summary =
             IterationSummary { supersteps: saved.superstep, converged: false, aggregate: saved.previous };
         tracing::debug!(iteration = self.ordinal, superstep = self.number, "resumed from a checkpoint");
@@ -406,6 +411,12 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
         self.summary.aggregate.as_ref()
     }
 
+    /// The previous superstep's global active count (`None` before the first boundary) —
+    /// what a loop decides its next superstep's strategy on (push or pull).
+    pub fn previous_active(&self) -> Option<u64> {
+        self.active
+    }
+
     /// Ends the current superstep: the barrier over `local` (this worker's control
     /// values), the convergence decision, metrics, a checkpoint of `state` if the store
     /// asks for one, and cancellation (see the module documentation).
@@ -426,6 +437,7 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
         let done = converged || number >= self.config.max_iterations();
         self.number = number;
         self.ended = done;
+        self.active = Some(global.active);
         self.summary =
             IterationSummary { supersteps: number, converged, aggregate: Some(global.aggregate.clone()) };
         self.report(&global, converged);
@@ -433,7 +445,11 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
             && !done
             && store.wants(self.ordinal, number)
         {
-            let engine = EngineState { superstep: number, previous: self.summary.aggregate.clone() };
+            let engine = EngineState {
+                superstep: number,
+                previous: self.summary.aggregate.clone(),
+                active: self.active,
+            };
             store.save(Checkpoint {
                 iteration: self.ordinal,
                 superstep: number,

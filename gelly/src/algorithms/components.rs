@@ -160,7 +160,12 @@ pub fn wcc_scatter_gather<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     max_iterations: u32,
 ) -> Result<(Graph<'w, K, K, EV>, IterationSummary<()>)> {
     let start = graph.map_vertices(|k, _| k.clone());
-    let config = ScatterGather::new(max_iterations).direction(EdgeDirection::All);
+    let config =
+        ScatterGather::new(max_iterations).direction(EdgeDirection::All).combiner(|a: &mut K, b: K| {
+            if b < *a {
+                *a = b;
+            }
+        });
     start.run_scatter_gather(
         config,
         |s| {

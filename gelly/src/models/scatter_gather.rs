@@ -171,7 +171,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     ///
     /// # Errors
     /// A zero superstep limit, a runtime failure.
-    pub fn run_scatter_gather<M: Data, A: Aggregator>(
+    pub fn run_scatter_gather<M: Data + Clone, A: Aggregator>(
         &self,
         config: ScatterGather<M, A>,
         scatter: impl Fn(&mut Scatter<'_, '_, K, VV, EV, M, A>),

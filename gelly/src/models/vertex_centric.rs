@@ -158,6 +158,11 @@ impl<K: VertexKey, VV, EV, M, A: Aggregator> Vertex<'_, K, VV, EV, M, A> {
     where
         M: Clone,
     {
+        if let (Some(dense), Some(combine)) = (&mut self.outbox.dense, self.combiner) {
+            // A dense superstep: the neighbours pull the message (see `Broadcasts`).
+            dense.record(self.index, direction, message, combine);
+            return;
+        }
         self.send_along(direction, |_| Some(message.clone()));
     }
     /// Sends `message(edge value)` along every edge in `direction` where it returns `Some`.
@@ -322,7 +327,92 @@ pub(crate) struct Outbox<M> {
     me: usize,
     local: Inbox<M>,
     remote: Vec<Inbox<M>>,
+    /// In a dense superstep (most vertices active, a combiner given), the messages sent to
+    /// all neighbours at once.
+    dense: Option<Broadcasts<M>>,
 }
+
+/// A dense superstep's messages to all neighbours, one slot per local vertex and
+/// direction: instead of pushing one message per edge, the workers all-gather the slots
+/// and every vertex pulls the messages of its neighbours over its CSR — the pull of the
+/// fast PageRank, for any combining vertex-centric program (Ligra's edgeMap switches
+/// between push and pull the same way). With a commutative and associative combiner the
+/// result is the one the pushed messages would give, up to the order of combination.
+struct Broadcasts<M> {
+    lo: u32,
+    /// Sent along out-edges: the receivers pull over their in-edges.
+    out: Vec<Option<M>>,
+    /// Sent along in-edges: the receivers pull over their out-edges.
+    inn: Vec<Option<M>>,
+    any_out: bool,
+    any_in: bool,
+}
+
+impl<M: Clone> Broadcasts<M> {
+    fn new(lo: u32, len: usize) -> Self {
+        Broadcasts {
+            lo,
+            out: (0..len).map(|_| None).collect(),
+            inn: (0..len).map(|_| None).collect(),
+            any_out: false,
+            any_in: false,
+        }
+    }
+
+    fn record(&mut self, index: u32, direction: EdgeDirection, message: M, combine: &Combiner<M>) {
+        let i = (index - self.lo) as usize;
+        let (out, inn) = sides(direction);
+        let put = |slot: &mut Option<M>, m: M| match slot {
+            Some(acc) => combine(acc, m),
+            None => *slot = Some(m),
+        };
+        if out && inn {
+            put(&mut self.inn[i], message.clone());
+        } else if inn {
+            put(&mut self.inn[i], message);
+            self.any_in = true;
+            return;
+        }
+        if out {
+            put(&mut self.out[i], message);
+            self.any_out = true;
+        }
+        self.any_in |= inn;
+    }
+}
+
+/// All workers' slots of one direction, concatenated in worker order (= global index
+/// order); `None` where a worker sent nothing that way.
+fn concatenate<M>(
+    parts: Vec<Option<Vec<Option<M>>>>,
+    lengths: impl Iterator<Item = usize>,
+) -> Vec<Option<M>> {
+    let mut all = Vec::new();
+    for (part, len) in parts.into_iter().zip(lengths) {
+        match part {
+            Some(slots) => all.extend(slots),
+            None => all.extend((0..len).map(|_| None)),
+        }
+    }
+    all
+}
+
+/// Combines the messages in `slots` of the vertices `neighbours` into `acc`.
+#[inline]
+fn pull<M: Clone>(acc: &mut Option<M>, slots: &[Option<M>], neighbours: &[u32], combine: &Combiner<M>) {
+    for &u in neighbours {
+        if let Some(m) = &slots[u as usize] {
+            match acc {
+                Some(a) => combine(a, m.clone()),
+                None => *acc = Some(m.clone()),
+            }
+        }
+    }
+}
+
+/// A superstep is dense — pulled, not pushed — when at least one vertex in this many was
+/// active after the previous one (Ligra's and gapbs' threshold is of the same order).
+const DENSE_FRACTION: u64 = 20;
 
 impl<M> Outbox<M> {
     fn send(&mut self, target: u32, message: M, combiner: Option<&Combiner<M>>) {
@@ -374,7 +464,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     ///
     /// # Errors
     /// A runtime failure (a peer failed, a `compute` panicked on another worker).
-    pub fn run_vertex_centric<M: Data, A: Aggregator>(
+    pub fn run_vertex_centric<M: Data + Clone, A: Aggregator>(
         &self,
         config: VertexCentric<M, A>,
         compute: impl Fn(&mut Vertex<'_, K, VV, EV, M, A>, &[M]),
@@ -400,6 +490,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             inbox: Inbox::new(len, combining),
             combining,
         };
+        let n = self.ids.len() as u64;
         let mut engine = SuperstepEngine::start(
             worker,
             IterationKind::VertexCentric,
@@ -409,6 +500,10 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         )?;
         while let Some(superstep) = engine.next_superstep() {
             let VertexCentricState { values, halted, inbox, .. } = &mut state;
+            // Dense or sparse: the same decision on every worker, on the global count of the
+            // vertices active after the last superstep (all of them before the first).
+            let awake_before = engine.previous_active().unwrap_or(n);
+            let dense = combining && awake_before * DENSE_FRACTION >= n;
             let mut outbox = Outbox {
                 parts: parts.clone(),
                 me,
@@ -416,6 +511,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 remote: (0..p)
                     .map(|w| Inbox::new(if w == me { 0 } else { part_len(w) }, combining))
                     .collect(),
+                dense: dense.then(|| Broadcasts::new(lo, len)),
             };
             // Without a combiner, lay the messages out per vertex (stable: arrival order).
             let (offsets, mut listed) = if combining {
@@ -480,6 +576,27 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             let mut next = outbox.local;
             for (i, m) in worker.all_to_all(outgoing)?.into_iter().flatten() {
                 next.add(i, m, combiner);
+            }
+            if let (Some(dense), Some(combine)) = (outbox.dense, combiner) {
+                let Broadcasts { out, inn, any_out, any_in, .. } = dense;
+                let sent = worker.all_gather((any_out.then_some(out), any_in.then_some(inn)))?;
+                let (outs, ins): (Vec<_>, Vec<_>) = sent.into_iter().unzip();
+                let pulls_out = outs.iter().any(Option::is_some);
+                let pulls_in = ins.iter().any(Option::is_some);
+                let out = concatenate(outs, (0..p).map(part_len));
+                let inn = concatenate(ins, (0..p).map(part_len));
+                for v in 0..len {
+                    let mut acc = None;
+                    if pulls_out {
+                        pull(&mut acc, &out, self.inn.neighbors(v), combine);
+                    }
+                    if pulls_in {
+                        pull(&mut acc, &inn, self.out.neighbors(v), combine);
+                    }
+                    if let Some(m) = acc {
+                        next.add(v as u32, m, combiner);
+                    }
+                }
             }
             next.settle(combiner);
             *inbox = next;
