@@ -307,6 +307,16 @@ impl<M> Inbox<M> {
         }
     }
 
+    /// Empties an inbox whose messages were taken out of their slots, for reuse: clears
+    /// only what was touched.
+    fn reset(&mut self) {
+        for i in self.touched.drain(..) {
+            self.present[(i / 64) as usize] = 0;
+            self.slots[i as usize] = None;
+        }
+        self.list.clear();
+    }
+
     /// Takes the messages out as a list (for shipping).
     fn drain(&mut self) -> Vec<(u32, M)> {
         let mut out = std::mem::take(&mut self.list);
@@ -498,6 +508,14 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             true,
             &mut state,
         )?;
+        // Pooled across supersteps, so that a sparse superstep costs what its active vertices
+        // and messages cost, not O(n): the inbox the next messages go to, one combining buffer
+        // per peer, and the vertices that did not vote to halt.
+        let mut spare: Inbox<M> = Inbox::new(len, combining);
+        let mut remote: Vec<Inbox<M>> =
+            (0..p).map(|w| Inbox::new(if w == me { 0 } else { part_len(w) }, combining)).collect();
+        let mut awake: Vec<u32> = (0..len as u32).filter(|&i| !state.halted[i as usize]).collect();
+        let mut candidates: Vec<u32> = Vec::new();
         while let Some(superstep) = engine.next_superstep() {
             let VertexCentricState { values, halted, inbox, .. } = &mut state;
             // Dense or sparse: the same decision on every worker, on the global count of the
@@ -507,12 +525,20 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             let mut outbox = Outbox {
                 parts: parts.clone(),
                 me,
-                local: Inbox::new(len, combining),
-                remote: (0..p)
-                    .map(|w| Inbox::new(if w == me { 0 } else { part_len(w) }, combining))
-                    .collect(),
+                local: std::mem::replace(&mut spare, Inbox::new(0, combining)),
+                remote: std::mem::take(&mut remote),
                 dense: dense.then(|| Broadcasts::new(lo, len)),
             };
+            // A sparse combining superstep visits the awake vertices and those with a message,
+            // in index order; otherwise every vertex is looked at.
+            let sparse = combining && !dense;
+            if sparse {
+                candidates.clear();
+                candidates.extend_from_slice(&awake);
+                candidates.extend_from_slice(&inbox.touched);
+                candidates.sort_unstable();
+                candidates.dedup();
+            }
             // Without a combiner, lay the messages out per vertex (stable: arrival order).
             let (offsets, mut listed) = if combining {
                 (Vec::new(), Vec::new())
@@ -532,7 +558,12 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             let mut aggregate = A::default();
             let mut changed = 0u64;
             let mut buffer: Vec<M> = Vec::new();
-            for i in 0..len {
+            awake.clear();
+            let all = 0..len as u32;
+            let visit: &mut dyn Iterator<Item = u32> =
+                if sparse { &mut candidates.iter().copied() } else { &mut all.into_iter() };
+            for i in visit {
+                let i = i as usize;
                 let messages: Option<M>;
                 let slice: &[M] = if combining {
                     messages = inbox.slots[i].take();
@@ -563,21 +594,24 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 };
                 compute(&mut vertex, slice);
                 halted[i] = vertex.halted;
+                if !vertex.halted {
+                    awake.push(i as u32);
+                }
                 changed += u64::from(vertex.changed);
             }
-            let outgoing: Vec<Vec<(u32, M)>> = outbox
-                .remote
+            let Outbox { local: mut next, remote: mut buffers, dense: broadcasts, .. } = outbox;
+            let outgoing: Vec<Vec<(u32, M)>> = buffers
                 .iter_mut()
-                .map(|inbox| {
-                    inbox.settle(combiner);
-                    inbox.drain()
+                .map(|buffer| {
+                    buffer.settle(combiner);
+                    buffer.drain()
                 })
                 .collect();
-            let mut next = outbox.local;
+            remote = buffers;
             for (i, m) in worker.all_to_all(outgoing)?.into_iter().flatten() {
                 next.add(i, m, combiner);
             }
-            if let (Some(dense), Some(combine)) = (outbox.dense, combiner) {
+            if let (Some(dense), Some(combine)) = (broadcasts, combiner) {
                 let Broadcasts { out, inn, any_out, any_in, .. } = dense;
                 let sent = worker.all_gather((any_out.then_some(out), any_in.then_some(inn)))?;
                 let (outs, ins): (Vec<_>, Vec<_>) = sent.into_iter().unzip();
@@ -593,16 +627,17 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     if pulls_in {
                         pull(&mut acc, &inn, self.out.neighbors(v), combine);
                     }
+                    // Pulled messages arrive in index order: straight into their slots, no bins.
                     if let Some(m) = acc {
-                        next.add(v as u32, m, combiner);
+                        next.apply(v as u32, m, combine);
                     }
                 }
             }
             next.settle(combiner);
-            *inbox = next;
+            spare = std::mem::replace(inbox, next);
+            spare.reset();
             // Active next: the vertices that did not halt, and those a message wakes.
-            let awake = halted.iter().filter(|h| !**h).count() + inbox.pending();
-            let local = Control { active: awake as u64, changed, aggregate };
+            let local = Control { active: (awake.len() + inbox.pending()) as u64, changed, aggregate };
             if engine.end_superstep(local, &state)?.done {
                 break;
             }
