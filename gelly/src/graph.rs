@@ -23,10 +23,12 @@ use crate::ids::{VertexIds, VertexKey};
 mod build;
 mod construct;
 mod neighborhood;
+mod parts;
 mod set_ops;
 mod transform;
 
 pub(crate) use build::{DenseEdges, assemble};
+pub use parts::GraphParts;
 
 /// Which edges of a vertex an operation follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

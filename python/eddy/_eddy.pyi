@@ -20,6 +20,8 @@ class VertexValues:
     def __len__(self) -> int: ...
 
 class Graph:
+    """An edge list and, per parallelism used, the partitioned graph built from it."""
+
     @staticmethod
     def from_edges(
         src: npt.NDArray[np.integer],
@@ -37,6 +39,10 @@ class Graph:
     @property
     def directed(self) -> bool: ...
     def number_of_edges(self) -> int: ...
+    def cached_parallelisms(self) -> dict[str, list[int]]:
+        """The parallelisms whose built graph is held: ``{"unweighted": [...], "weighted": [...]}``."""
+    def clear_cache(self) -> None:
+        """Drops the built graphs (one CSR per parallelism used)."""
     def pagerank(
         self,
         *,

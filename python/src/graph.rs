@@ -1,12 +1,25 @@
-//! `eddy.Graph`: an edge list held by the extension; each algorithm call builds the
-//! partitioned gelly graph inside a job on the local runtime, with the GIL released.
+//! `eddy.Graph`: an edge list held by the extension, and the partitioned gelly graphs
+//! built from it. Each algorithm call runs a job on the local runtime with the GIL
+//! released; the first call with a parallelism builds the partitioned graph (dense ids,
+//! CSR; symmetrised when undirected) inside its job, and the workers hand their
+//! topology back ([`GraphParts`]) to be kept in the `Graph`, so later calls with that
+//! parallelism re-attach it instead of building it again.
+//!
+//! **Note**: the cache holds one CSR per parallelism used (and one more per parallelism
+//! for the weighted graph of `sssp`), each about 8 bytes per edge (24 with weights; twice
+//! that when undirected), where the edge list takes 16 (24); `clear_cache()` drops it.
+//! A call that fails (an unknown source, Ctrl-C) caches nothing. Two threads making the
+//! first call with one parallelism at once both build; the first to finish is kept.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use eddy_core::Worker;
 use eddy_datasets::edgelist::{EdgeList, read_edge_list};
 use eddy_datasets::generators::GeneratorSpec;
 use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
+use eddy_gelly::graph::GraphParts;
 use eddy_gelly::{Graph as GellyGraph, IterationSummary, VertexKey};
 use eddy_runtime::LocalRuntime;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
@@ -21,6 +34,51 @@ use crate::error::{IntoPyResult, interruptible, invalid_argument};
 pub(crate) struct Graph {
     edges: Arc<EdgeList>,
     directed: bool,
+    /// The graph `pagerank`, `connected_components` and `bfs` run on, per parallelism.
+    unweighted: Topologies<()>,
+    /// The graph a weighted `sssp` runs on, per parallelism.
+    weighted: Topologies<f64>,
+}
+
+/// One built graph: element `w` is worker `w`'s part of the topology.
+type Workers<EV> = Arc<[GraphParts<u64, EV>]>;
+
+/// Built graphs of one edge type, by parallelism.
+struct Topologies<EV>(Mutex<HashMap<usize, Workers<EV>>>);
+
+/// Builds a worker's part of the gelly graph from the edge list.
+type Build<EV> = for<'w> fn(&Graph, &'w Worker) -> eddy_gelly::Result<GellyGraph<'w, u64, (), EV>>;
+
+impl<EV> Topologies<EV> {
+    fn new() -> Self {
+        Topologies(Mutex::new(HashMap::new()))
+    }
+
+    /// The map; a panic elsewhere while it was locked leaves it consistent (every
+    /// critical section is one map operation), so poisoning is ignored.
+    fn map(&self) -> MutexGuard<'_, HashMap<usize, Workers<EV>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn get(&self, parallelism: usize) -> Option<Workers<EV>> {
+        self.map().get(&parallelism).map(Arc::clone)
+    }
+
+    /// Keeps `parts` for `parallelism` unless another call was first.
+    fn insert(&self, parallelism: usize, parts: Vec<GraphParts<u64, EV>>) {
+        self.map().entry(parallelism).or_insert_with(|| parts.into());
+    }
+
+    /// The parallelisms held, ascending.
+    fn parallelisms(&self) -> Vec<usize> {
+        let mut held: Vec<usize> = self.map().keys().copied().collect();
+        held.sort_unstable();
+        held
+    }
+
+    fn clear(&self) {
+        self.map().clear();
+    }
 }
 
 /// Per-vertex results: the vertex ids (sorted) and one value per vertex.
@@ -103,10 +161,11 @@ fn edge_weights(array: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     Err(invalid_argument("weights must be a 1-D numpy array of floats"))
 }
 
-/// Every worker's (ids, values), concatenated in worker order: sorted by id.
-type Parts<V> = Vec<(Vec<u64>, Vec<V>, u32, bool)>;
+/// One worker's keys, values and the run's statistics (supersteps, converged).
+type Part<V> = (Vec<u64>, Vec<V>, u32, bool);
 
-fn joined<'py, V: numpy::Element>(py: Python<'py>, parts: Parts<V>) -> VertexValues {
+/// Every worker's (ids, values), concatenated in worker order: sorted by id.
+fn joined<V: numpy::Element>(py: Python<'_>, parts: Vec<Part<V>>) -> VertexValues {
     let (supersteps, converged) = parts.first().map_or((0, true), |p| (p.2, p.3));
     let (mut ids, mut values) = (Vec::new(), Vec::new());
     for (i, v, _, _) in parts {
@@ -121,22 +180,6 @@ fn joined<'py, V: numpy::Element>(py: Python<'py>, parts: Parts<V>) -> VertexVal
     }
 }
 
-/// Runs `job` on `parallelism` local workers (default: `EDDY_PARALLELISM` or one per
-/// core) with the GIL released and Ctrl-C watched, and joins the workers' parts.
-fn run<V: numpy::Element + Send>(
-    py: Python<'_>,
-    parallelism: Option<usize>,
-    job: impl Fn(&eddy_core::Worker) -> eddy_gelly::Result<(Vec<u64>, Vec<V>, u32, bool)> + Sync + Send,
-) -> PyResult<VertexValues> {
-    let runtime = match parallelism {
-        Some(p) => LocalRuntime::with_parallelism(p),
-        None => LocalRuntime::from_env(),
-    }
-    .py()?;
-    let parts = interruptible(py, || runtime.execute(|worker| Ok::<_, eddy_core::Error>(job(worker)?)))?;
-    Ok(joined(py, parts))
-}
-
 /// This worker's keys, values and the run's statistics.
 fn part<K: VertexKey, V, EV, A>(
     (result, stats): (GellyGraph<'_, K, V, EV>, IterationSummary<A>),
@@ -145,18 +188,65 @@ fn part<K: VertexKey, V, EV, A>(
 }
 
 impl Graph {
-    /// Builds this worker's gelly graph (both directions when undirected).
-    fn build<'w>(&self, worker: &'w eddy_core::Worker) -> eddy_gelly::Result<GellyGraph<'w, u64, (), ()>> {
+    /// A graph of `edges` with nothing built yet.
+    fn new(edges: EdgeList, directed: bool) -> Self {
+        Graph { edges: Arc::new(edges), directed, unweighted: Topologies::new(), weighted: Topologies::new() }
+    }
+
+    /// Builds this worker's unweighted gelly graph (both directions when undirected).
+    fn build<'w>(&self, worker: &'w Worker) -> eddy_gelly::Result<GellyGraph<'w, u64, (), ()>> {
         let graph = GellyGraph::from_edge_list(worker, &self.edges)?;
         if self.directed { Ok(graph) } else { graph.undirected() }
     }
 
-    fn build_weighted<'w>(
-        &self,
-        worker: &'w eddy_core::Worker,
-    ) -> eddy_gelly::Result<GellyGraph<'w, u64, (), f64>> {
+    /// Builds this worker's weighted gelly graph (both directions when undirected).
+    fn build_weighted<'w>(&self, worker: &'w Worker) -> eddy_gelly::Result<GellyGraph<'w, u64, (), f64>> {
         let graph = GellyGraph::from_weighted_edge_list(worker, &self.edges)?;
         if self.directed { Ok(graph) } else { graph.undirected() }
+    }
+
+    /// Runs `algorithm` on `parallelism` local workers (default: `EDDY_PARALLELISM` or
+    /// one per core) with the GIL released and Ctrl-C watched, and joins the workers'
+    /// parts. The graph is re-attached from `cache` when it holds this parallelism;
+    /// otherwise `build` builds it and, if the job succeeds, the workers' topology is
+    /// kept there.
+    fn run<EV, V>(
+        &self,
+        py: Python<'_>,
+        parallelism: Option<usize>,
+        cache: &Topologies<EV>,
+        build: Build<EV>,
+        algorithm: impl Fn(&GellyGraph<'_, u64, (), EV>) -> eddy_gelly::Result<Part<V>> + Sync,
+    ) -> PyResult<VertexValues>
+    where
+        EV: Send + Sync,
+        V: numpy::Element + Send,
+    {
+        let runtime = match parallelism {
+            Some(p) => LocalRuntime::with_parallelism(p),
+            None => LocalRuntime::from_env(),
+        }
+        .py()?;
+        let p = runtime.parallelism();
+        let cached = cache.get(p);
+        let outputs = interruptible(py, || {
+            runtime.execute(|worker| {
+                let graph = match &cached {
+                    Some(parts) => {
+                        let mine = &parts[worker.index()];
+                        GellyGraph::from_parts(worker, mine, vec![(); mine.local_vertex_count()])?
+                    }
+                    None => build(self, worker)?,
+                };
+                let result = algorithm(&graph)?;
+                Ok::<_, eddy_core::Error>((result, cached.is_none().then(|| graph.into_parts())))
+            })
+        })?;
+        let (results, built): (Vec<_>, Vec<_>) = outputs.into_iter().unzip();
+        if let Some(built) = built.into_iter().collect::<Option<Vec<_>>>() {
+            cache.insert(p, built);
+        }
+        Ok(joined(py, results))
     }
 }
 
@@ -184,8 +274,7 @@ impl Graph {
         {
             return Err(invalid_argument(format!("{} weights for {} edges", w.len(), src.len())));
         }
-        let edges = EdgeList { src, dst, weights };
-        Ok(Graph { edges: Arc::new(edges), directed })
+        Ok(Graph::new(EdgeList { src, dst, weights }, directed))
     }
 
     /// A graph read from an edge-list file (`src dst [weight]` per line, `#`/`%`
@@ -194,7 +283,7 @@ impl Graph {
     #[pyo3(signature = (path, directed=true))]
     fn from_edge_list(py: Python<'_>, path: PathBuf, directed: bool) -> PyResult<Self> {
         let edges = py.detach(|| read_edge_list(&path)).py()?;
-        Ok(Graph { edges: Arc::new(edges), directed })
+        Ok(Graph::new(edges, directed))
     }
 
     /// A generated graph from a spec such as `rmat:16`, `er:1000:5000:7`, `grid:10:10`
@@ -205,7 +294,7 @@ impl Graph {
         let spec = spec.parse::<GeneratorSpec>().py()?;
         spec.validate().py()?;
         let edges = py.detach(|| spec.generate());
-        Ok(Graph { edges: Arc::new(edges), directed })
+        Ok(Graph::new(edges, directed))
     }
 
     /// Copies of the edge arrays: `(src, dst, weights or None)`.
@@ -232,6 +321,22 @@ impl Graph {
         self.directed
     }
 
+    /// The parallelisms whose built graph this `Graph` holds, ascending: `unweighted`
+    /// (`pagerank`, `connected_components`, `bfs`, `sssp` without weights) and
+    /// `weighted` (`sssp` with weights).
+    fn cached_parallelisms<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let held = PyDict::new(py);
+        held.set_item("unweighted", self.unweighted.parallelisms())?;
+        held.set_item("weighted", self.weighted.parallelisms())?;
+        Ok(held)
+    }
+
+    /// Drops the built graphs (one CSR per parallelism used); the next call builds again.
+    fn clear_cache(&self) {
+        self.unweighted.clear();
+        self.weighted.clear();
+    }
+
     /// PageRank (networkx's convention: ranks sum to 1, dangling rank spread evenly).
     /// `iterations` runs exactly that many power iterations; otherwise it stops when the
     /// L1 change is below `tolerance` (or after `max_iterations`). A parameter not given
@@ -251,14 +356,16 @@ impl Graph {
         given(&mut params.iterations, iterations.map(Some));
         given(&mut params.tolerance, tolerance);
         given(&mut params.max_iterations, max_iterations);
-        run(py, parallelism, |worker| Ok(part(pagerank(&self.build(worker)?, &params)?)))
+        self.run(py, parallelism, &self.unweighted, Self::build, |graph| Ok(part(pagerank(graph, &params)?)))
     }
 
     /// Weakly connected components: each vertex gets the smallest vertex id of its
     /// component.
     #[pyo3(signature = (*, parallelism=None))]
     fn connected_components(&self, py: Python<'_>, parallelism: Option<usize>) -> PyResult<VertexValues> {
-        run(py, parallelism, |worker| Ok(part(connected_components(&self.build(worker)?)?)))
+        self.run(py, parallelism, &self.unweighted, Self::build, |graph| {
+            Ok(part(connected_components(graph)?))
+        })
     }
 
     /// Shortest-path distances from `source`: weighted (Dijkstra-style) when the graph
@@ -266,7 +373,9 @@ impl Graph {
     #[pyo3(signature = (source, *, parallelism=None))]
     fn sssp(&self, py: Python<'_>, source: u64, parallelism: Option<usize>) -> PyResult<VertexValues> {
         if self.edges.weights.is_some() {
-            run(py, parallelism, |worker| Ok(part(sssp(&self.build_weighted(worker)?, &source)?)))
+            self.run(py, parallelism, &self.weighted, Self::build_weighted, |graph| {
+                Ok(part(sssp(graph, &source)?))
+            })
         } else {
             self.bfs(py, source, parallelism)
         }
@@ -276,6 +385,6 @@ impl Graph {
     /// unreachable vertices.
     #[pyo3(signature = (source, *, parallelism=None))]
     fn bfs(&self, py: Python<'_>, source: u64, parallelism: Option<usize>) -> PyResult<VertexValues> {
-        run(py, parallelism, |worker| Ok(part(bfs(&self.build(worker)?, &source)?)))
+        self.run(py, parallelism, &self.unweighted, Self::build, |graph| Ok(part(bfs(graph, &source)?)))
     }
 }
