@@ -71,6 +71,10 @@ impl<A: Aggregator> GatherSumApply<A> {
     }
 }
 
+/// A superstep is sparse — its active vertices named by the owners of the changed ones,
+/// not found by scanning every edge — when fewer than one vertex in this many changed.
+const SPARSE_FRACTION: usize = 20;
+
 /// What `apply` sees besides the value and the sum: the vertex's key and degrees, the
 /// superstep, and the aggregate.
 pub struct Apply<'a, K, A> {
@@ -170,16 +174,54 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             halt_when_idle,
             &mut state,
         )?;
+        // The changed vertices (all of them before superstep 1), and a sparse superstep's
+        // active vertices: those the owners of the changed ones name.
+        let mut changed_list: Vec<u32> = (0..n as u32).filter(|&u| state.changed[u as usize]).collect();
+        let mut candidates: Vec<u32> = Vec::new();
+        let mut marked = vec![false; len];
+        let hi = lo + len;
         while let Some(superstep) = engine.next_superstep() {
+            // Dense or sparse, the same on every worker: every worker knows what changed.
+            let sparse = !config.all_active && changed_list.len() * SPARSE_FRACTION < n;
+            if sparse {
+                let mut outgoing: Vec<Vec<u32>> = vec![Vec::new(); worker.parallelism()];
+                for &u in changed_list.iter().filter(|&&u| (lo..hi).contains(&(u as usize))) {
+                    let i = u as usize - lo;
+                    // Who gathers from u: the targets of its out-edges (gathering over
+                    // in-edges) and the sources of its in-edges (gathering over out-edges).
+                    for &v in self.out.neighbors(i).iter().filter(|_| use_in) {
+                        outgoing[self.parts.owner(v)].push(v);
+                    }
+                    for &v in self.inn.neighbors(i).iter().filter(|_| use_out) {
+                        outgoing[self.parts.owner(v)].push(v);
+                    }
+                }
+                candidates.clear();
+                for v in worker.all_to_all(outgoing)?.into_iter().flatten() {
+                    let i = v as usize - lo;
+                    if !marked[i] {
+                        marked[i] = true;
+                        candidates.push(i as u32);
+                    }
+                }
+                candidates.sort_unstable();
+                for &i in &candidates {
+                    marked[i as usize] = false;
+                }
+            }
             let previous = engine.previous();
             let mut aggregate = A::default();
             let GsaState { mirror, changed: changed_bits } = &mut state;
             let mut updates: Vec<(u32, VV)> = Vec::new();
-            for i in 0..len {
+            let all = 0..len as u32;
+            let visit: &mut dyn Iterator<Item = u32> =
+                if sparse { &mut candidates.iter().copied() } else { &mut all.into_iter() };
+            for i in visit {
+                let i = i as usize;
                 let out = self.out.neighbors(i).iter().zip(self.out.edge_values(i)).filter(|_| use_out);
                 let inn = self.inn.neighbors(i).iter().zip(self.inn.edge_values(i)).filter(|_| use_in);
                 let edges = || out.clone().chain(inn.clone());
-                if !config.all_active && !edges().any(|(u, _)| changed_bits[*u as usize]) {
+                if !sparse && !config.all_active && !edges().any(|(u, _)| changed_bits[*u as usize]) {
                     continue;
                 }
                 let mut gathered = edges().map(|(u, ev)| gather(&mirror[*u as usize], ev));
@@ -203,9 +245,13 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             }
             let local = updates.len() as u64;
             let all: Vec<(u32, VV)> = worker.all_gather(updates)?.into_iter().flatten().collect();
-            changed_bits.iter_mut().for_each(|b| *b = false);
+            for &u in &changed_list {
+                changed_bits[u as usize] = false;
+            }
+            changed_list.clear();
             for (g, value) in all {
                 changed_bits[g as usize] = true;
+                changed_list.push(g);
                 mirror[g as usize] = value;
             }
             // Active next: the vertices whose value changed (their neighbours gather).
