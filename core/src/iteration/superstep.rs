@@ -305,8 +305,6 @@ pub struct SuperstepEngine<'a, A: Aggregator> {
     halt_when_idle: bool,
     /// Which iteration of the job this is (per worker; the same on every worker).
     ordinal: u32,
-    /// The last superstep that ended (0 before the first).
-    number: u32,
     summary: IterationSummary<A>,
     /// The last boundary's global active count.
     active: Option<u64>,
@@ -320,7 +318,7 @@ impl<A: Aggregator> std::fmt::Debug for SuperstepEngine<'_, A> {
         f.debug_struct("SuperstepEngine")
             .field("kind", &self.kind)
             .field("iteration", &self.ordinal)
-            .field("superstep", &self.number)
+            .field("superstep", &self.summary.supersteps)
             .finish()
     }
 }
@@ -349,7 +347,6 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
             config,
             halt_when_idle,
             ordinal: worker.next_iteration(),
-            number: 0,
             summary: IterationSummary { supersteps: 0, converged: false, aggregate: None },
             active: None,
             ended: false,
@@ -387,23 +384,22 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
         }
         let saved: EngineState<A> = decode(&checkpoint.engine)?;
         state.restore(&checkpoint.state)?;
-        self.number = saved.superstep;
         self.active = saved.active;
         self.summary =
             IterationSummary { supersteps: saved.superstep, converged: false, aggregate: saved.previous };
-        tracing::debug!(iteration = self.ordinal, superstep = self.number, "resumed from a checkpoint");
+        tracing::debug!(iteration = self.ordinal, superstep = self.summary.supersteps, "resumed from a checkpoint");
         Ok(())
     }
 
     /// The number of the superstep to run next (from 1), or `None` once the iteration
     /// has ended or reached its superstep limit.
     pub fn next_superstep(&self) -> Option<u32> {
-        (!self.ended && self.number < self.config.max_iterations()).then_some(self.number + 1)
+        (!self.ended && self.summary.supersteps < self.config.max_iterations()).then_some(self.summary.supersteps + 1)
     }
 
     /// The number of the last superstep that ended (0 before the first).
     pub fn superstep(&self) -> u32 {
-        self.number
+        self.summary.supersteps
     }
 
     /// The previous superstep's global aggregate (`None` before the first boundary).
@@ -425,7 +421,7 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
     /// A failed peer, a job cancelled during this superstep, a checkpoint that could not
     /// be saved.
     pub fn end_superstep(&mut self, local: Control<A>, state: &dyn IterationState) -> Result<Boundary<A>> {
-        let number = self.number + 1;
+        let number = self.summary.supersteps + 1;
         let mut global = Control { active: 0, changed: 0, aggregate: A::default() };
         for part in self.worker.control_gather(local)? {
             global.active += part.active;
@@ -435,7 +431,6 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
         let converged =
             (self.halt_when_idle && global.active == 0) || self.config.converged(&global.aggregate);
         let done = converged || number >= self.config.max_iterations();
-        self.number = number;
         self.ended = done;
         self.active = Some(global.active);
         self.summary =
@@ -483,7 +478,7 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
         self.last = now;
         tracing::debug!(
             kind = ?self.kind,
-            superstep = self.number,
+            superstep = self.summary.supersteps,
             active = global.active,
             changed = global.changed,
             converged,
@@ -495,7 +490,7 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
         if let Some(listener) = self.worker.listener() {
             listener.on_superstep(&SuperstepMetrics {
                 kind: self.kind,
-                superstep: self.number,
+                superstep: self.summary.supersteps,
                 workset_size: global.active,
                 delta_size: (self.kind != IterationKind::Bulk).then_some(global.changed),
                 aggregates: global.aggregate.values(),

@@ -192,6 +192,37 @@ pub fn pagerank<'w, K: VertexKey, VV, EV>(
     Ok((graph.with_values(rank), summary))
 }
 
+/// The generic models' aggregate: (the dangling vertices' rank, the L1 change).
+type ModelAggregate = (Sum<f64>, Sum<f64>);
+
+/// One power-iteration step of a vertex in the generic models: the teleport plus the
+/// damped sum of its in-neighbours' shares and of the spread dangling mass.
+fn next_rank(damping: f64, n: f64, sum: f64, dangling: f64) -> f64 {
+    (1.0 - damping) / n + damping * (sum + dangling / n)
+}
+
+/// The convergence criterion of `params` on a model's aggregate, in tolerance mode.
+fn model_criterion(params: &PageRank) -> Option<impl Fn(&ModelAggregate) -> bool + 'static> {
+    let tolerance = params.tolerance;
+    params.limit().1.then_some(move |(_, delta): &ModelAggregate| delta.get() < tolerance)
+}
+
+/// A generic model's summary as PageRank reports it: power iterations (the supersteps
+/// less `warm_up`, those that only send), the last L1 change, and whether the tolerance
+/// was reached (always, with a fixed number of iterations).
+fn model_summary(
+    stats: IterationSummary<ModelAggregate>,
+    warm_up: u32,
+    params: &PageRank,
+) -> IterationSummary<f64> {
+    let delta = stats.aggregate.map_or(f64::NAN, |a| a.1.get());
+    IterationSummary {
+        supersteps: stats.supersteps.saturating_sub(warm_up),
+        converged: !params.limit().1 || delta < params.tolerance,
+        aggregate: Some(delta),
+    }
+}
+
 /// PageRank in the vertex-centric model: superstep `s` applies power iteration `s - 1`
 /// (messages carry `rank/outdeg`, an aggregator carries the dangling mass and the L1
 /// change). Same results as [`pagerank`] up to float summation order (≈ 1e-15).
@@ -206,16 +237,15 @@ pub fn pagerank_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Cl
     let (max, check) = params.limit();
     let nf = graph.number_of_vertices() as f64;
     let d = params.damping;
-    let tolerance = params.tolerance;
     let start = graph.map_vertices(|_, _| 1.0 / nf);
     if max == 0 || nf == 0.0 {
         return Ok((start, IterationSummary { supersteps: 0, converged: !check, aggregate: None }));
     }
     // Aggregate: (dangling rank sent this superstep, L1 change applied this superstep).
     let mut config =
-        VertexCentric::new(max + 1).combiner(|a: &mut f64, b| *a += b).aggregate::<(Sum<f64>, Sum<f64>)>();
-    if check {
-        config = config.converge_when(move |(_, delta): &(Sum<f64>, Sum<f64>)| delta.get() < tolerance);
+        VertexCentric::new(max + 1).combiner(|a: &mut f64, b| *a += b).aggregate::<ModelAggregate>();
+    if let Some(criterion) = model_criterion(params) {
+        config = config.converge_when(criterion);
     }
     let (result, stats) = start.run_vertex_centric(config, |v, messages| {
         if v.superstep() == 1 {
@@ -223,8 +253,7 @@ pub fn pagerank_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Cl
             v.aggregate(|a| a.1.add(f64::INFINITY));
         } else {
             let dangling = v.previous_aggregate().map_or(0.0, |a| a.0.get());
-            let sum: f64 = messages.iter().sum();
-            let new = (1.0 - d) / nf + d * (sum + dangling / nf);
+            let new = next_rank(d, nf, messages.iter().sum(), dangling);
             let change = (new - *v.value()).abs();
             v.aggregate(|a| a.1.add(change));
             v.set_value(new);
@@ -240,16 +269,7 @@ pub fn pagerank_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Cl
             }
         }
     })?;
-    let iterations = stats.supersteps.saturating_sub(1);
-    let delta = stats.aggregate.map_or(f64::NAN, |a| a.1.get());
-    Ok((
-        result,
-        IterationSummary {
-            supersteps: iterations,
-            converged: !check || delta < tolerance,
-            aggregate: Some(delta),
-        },
-    ))
+    Ok((result, model_summary(stats, 1, params)))
 }
 
 /// PageRank in the scatter-gather model: as [`pagerank_vertex_centric`], superstep `s`
@@ -266,16 +286,15 @@ pub fn pagerank_scatter_gather<'w, K: VertexKey, VV: Data + Clone, EV: Data + Cl
     let (max, check) = params.limit();
     let nf = graph.number_of_vertices() as f64;
     let d = params.damping;
-    let tolerance = params.tolerance;
     let start = graph.map_vertices(|_, _| 1.0 / nf);
     if max == 0 || nf == 0.0 {
         return Ok((start, IterationSummary { supersteps: 0, converged: !check, aggregate: None }));
     }
     // Aggregate: (dangling rank scattered this superstep, L1 change gathered this superstep).
     let mut config =
-        ScatterGather::new(max + 1).combiner(|a: &mut f64, b| *a += b).aggregate::<(Sum<f64>, Sum<f64>)>();
-    if check {
-        config = config.converge_when(move |(_, delta): &(Sum<f64>, Sum<f64>)| delta.get() < tolerance);
+        ScatterGather::new(max + 1).combiner(|a: &mut f64, b| *a += b).aggregate::<ModelAggregate>();
+    if let Some(criterion) = model_criterion(params) {
+        config = config.converge_when(criterion);
     }
     let (result, stats) = start.run_scatter_gather(
         config,
@@ -295,21 +314,13 @@ pub fn pagerank_scatter_gather<'w, K: VertexKey, VV: Data + Clone, EV: Data + Cl
         },
         |vertex, messages| {
             let dangling = vertex.previous_aggregate().map_or(0.0, |a| a.0.get());
-            let sum: f64 = messages.iter().sum();
-            let new = (1.0 - d) / nf + d * (sum + dangling / nf);
+            let new = next_rank(d, nf, messages.iter().sum(), dangling);
             let change = (new - *vertex.value()).abs();
             vertex.aggregate(|a| a.1.add(change));
             Some(new)
         },
     )?;
-    let iterations = stats.supersteps.saturating_sub(1);
-    let delta = stats.aggregate.map_or(f64::NAN, |a| a.1.get());
-    let summary = IterationSummary {
-        supersteps: iterations,
-        converged: !check || delta < tolerance,
-        aggregate: Some(delta),
-    };
-    Ok((result, summary))
+    Ok((result, model_summary(stats, 1, params)))
 }
 
 /// PageRank in the gather-sum-apply model: every vertex is active in every superstep
@@ -328,7 +339,6 @@ pub fn pagerank_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     let n = graph.number_of_vertices();
     let nf = n as f64;
     let d = params.damping;
-    let tolerance = params.tolerance;
     let start: Graph<'w, K, (f64, f64), EV> = graph.with_values(
         graph
             .local_out_degrees()
@@ -346,9 +356,9 @@ pub fn pagerank_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     let dangling_vertices = graph.local_out_degrees().iter().filter(|&&k| k == 0).count() as u64;
     let initial_dangling = graph.worker.all_reduce(dangling_vertices, |a, b| a + b)? as f64 / nf;
     // Aggregate: (the rank dangling vertices hold after this superstep, the L1 change).
-    let mut config = GatherSumApply::new(max).activate_all().aggregate::<(Sum<f64>, Sum<f64>)>();
-    if check {
-        config = config.converge_when(move |(_, delta): &(Sum<f64>, Sum<f64>)| delta.get() < tolerance);
+    let mut config = GatherSumApply::new(max).activate_all().aggregate::<ModelAggregate>();
+    if let Some(criterion) = model_criterion(params) {
+        config = config.converge_when(criterion);
     }
     let (result, stats) = start.run_gather_sum_apply(
         config,
@@ -356,7 +366,7 @@ pub fn pagerank_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
         |a, b| a + b,
         |vertex, &(rank, inverse_degree), sum| {
             let dangling = vertex.previous_aggregate().map_or(initial_dangling, |a| a.0.get());
-            let new = (1.0 - d) / nf + d * (sum.unwrap_or(0.0) + dangling / nf);
+            let new = next_rank(d, nf, sum.unwrap_or(0.0), dangling);
             vertex.aggregate(|a| {
                 a.1.add((new - rank).abs());
                 if inverse_degree == 0.0 {
@@ -367,11 +377,5 @@ pub fn pagerank_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
         },
     )?;
     let ranks = result.local_values().iter().map(|v| v.0).collect();
-    let delta = stats.aggregate.map_or(f64::NAN, |a| a.1.get());
-    let summary = IterationSummary {
-        supersteps: stats.supersteps,
-        converged: !check || delta < tolerance,
-        aggregate: Some(delta),
-    };
-    Ok((result.with_values(ranks), summary))
+    Ok((result.with_values(ranks), model_summary(stats, 0, params)))
 }
