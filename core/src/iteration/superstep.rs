@@ -387,14 +387,19 @@ impl<'a, A: Aggregator> SuperstepEngine<'a, A> {
         self.active = saved.active;
         self.summary =
             IterationSummary { supersteps: saved.superstep, converged: false, aggregate: saved.previous };
-        tracing::debug!(iteration = self.ordinal, superstep = self.summary.supersteps, "resumed from a checkpoint");
+        tracing::debug!(
+            iteration = self.ordinal,
+            superstep = self.summary.supersteps,
+            "resumed from a checkpoint"
+        );
         Ok(())
     }
 
     /// The number of the superstep to run next (from 1), or `None` once the iteration
     /// has ended or reached its superstep limit.
     pub fn next_superstep(&self) -> Option<u32> {
-        (!self.ended && self.summary.supersteps < self.config.max_iterations()).then_some(self.summary.supersteps + 1)
+        (!self.ended && self.summary.supersteps < self.config.max_iterations())
+            .then_some(self.summary.supersteps + 1)
     }
 
     /// The number of the last superstep that ended (0 before the first).
