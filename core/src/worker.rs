@@ -140,7 +140,9 @@ impl Worker {
     /// A peer failed, finished early or ran a different exchange ([`crate::Error::PeerFailed`],
     /// [`crate::Error::PeerFinished`], [`crate::Error::OutOfStep`]).
     pub fn all_gather<T: Data + Clone>(&self, value: T) -> Result<Vec<T>> {
-        let outgoing = (0..self.peers).map(|_| vec![value.clone()]).collect();
+        // Cloned for all workers but the last, which gets the value itself.
+        let mut outgoing: Vec<Vec<T>> = (1..self.peers).map(|_| vec![value.clone()]).collect();
+        outgoing.push(vec![value]);
         let received = self.all_to_all(outgoing)?;
         received
             .into_iter()

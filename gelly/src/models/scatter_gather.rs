@@ -15,23 +15,23 @@ use eddy_core::{Aggregator, Data, IterationSummary};
 use crate::Result;
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
-use crate::models::vertex_centric::{Vertex, VertexCentric};
+use crate::models::vertex_centric::{CombineWith, MessageCombiner, NoCombiner, Vertex, VertexCentric};
 
 /// The configuration of a scatter-gather iteration: superstep limit, direction, optional
-/// message combiner, optional aggregator and convergence criterion.
-pub struct ScatterGather<M, A = ()> {
-    vertex_centric: VertexCentric<M, A>,
+/// message combiner (the type `C`), optional aggregator and convergence criterion.
+pub struct ScatterGather<M, A = (), C = NoCombiner> {
+    vertex_centric: VertexCentric<M, A, C>,
     direction: EdgeDirection,
 }
 
-impl<M> ScatterGather<M, ()> {
+impl<M> ScatterGather<M, (), NoCombiner> {
     /// At most `max_iterations` supersteps, scattering along out-edges.
     pub fn new(max_iterations: u32) -> Self {
         ScatterGather { vertex_centric: VertexCentric::new(max_iterations), direction: EdgeDirection::Out }
     }
 }
 
-impl<M, A: Aggregator> ScatterGather<M, A> {
+impl<M, A: Aggregator, C> ScatterGather<M, A, C> {
     /// The edges messages are scattered along (out, in, or both).
     #[must_use]
     pub fn direction(mut self, direction: EdgeDirection) -> Self {
@@ -42,15 +42,14 @@ impl<M, A: Aggregator> ScatterGather<M, A> {
     /// A message combiner (associative and commutative), applied before messages leave
     /// their worker.
     #[must_use]
-    pub fn combiner(mut self, combine: impl Fn(&mut M, M) + 'static) -> Self {
-        self.vertex_centric = self.vertex_centric.combiner(combine);
-        self
+    pub fn combiner<F: Fn(&mut M, M)>(self, combine: F) -> ScatterGather<M, A, CombineWith<F>> {
+        ScatterGather { vertex_centric: self.vertex_centric.combiner(combine), direction: self.direction }
     }
 
     /// Declares a global aggregator that scatter and gather feed
     /// ([`Scatter::aggregate`], [`Gather::aggregate`]) and read one superstep later.
     #[must_use]
-    pub fn aggregate<B: Aggregator>(self) -> ScatterGather<M, B> {
+    pub fn aggregate<B: Aggregator>(self) -> ScatterGather<M, B, C> {
         ScatterGather { vertex_centric: self.vertex_centric.aggregate::<B>(), direction: self.direction }
     }
 
@@ -64,12 +63,12 @@ impl<M, A: Aggregator> ScatterGather<M, A> {
 
 /// What the scatter function sees: the vertex (value, key, degrees), a way to send, and
 /// the superstep's aggregate.
-pub struct Scatter<'v, 'a, K, VV, EV, M, A = ()> {
-    vertex: &'v mut Vertex<'a, K, VV, EV, M, A>,
+pub struct Scatter<'v, 'a, K, VV, EV, M, A, C> {
+    vertex: &'v mut Vertex<'a, K, VV, EV, M, A, C>,
     direction: EdgeDirection,
 }
 
-impl<K: VertexKey, VV, EV, M, A: Aggregator> Scatter<'_, '_, K, VV, EV, M, A> {
+impl<K: VertexKey, VV, EV, M, A: Aggregator, C: MessageCombiner<M>> Scatter<'_, '_, K, VV, EV, M, A, C> {
     /// The vertex's key.
     pub fn key(&self) -> &K {
         self.vertex.key()
@@ -123,11 +122,11 @@ impl<K: VertexKey, VV, EV, M, A: Aggregator> Scatter<'_, '_, K, VV, EV, M, A> {
 
 /// What the gather function sees: the vertex that received messages (key, value,
 /// degrees) and the superstep's aggregate.
-pub struct Gather<'v, 'a, K, VV, EV, M, A = ()> {
-    vertex: &'v mut Vertex<'a, K, VV, EV, M, A>,
+pub struct Gather<'v, 'a, K, VV, EV, M, A, C> {
+    vertex: &'v mut Vertex<'a, K, VV, EV, M, A, C>,
 }
 
-impl<K: VertexKey, VV, EV, M, A: Aggregator> Gather<'_, '_, K, VV, EV, M, A> {
+impl<K: VertexKey, VV, EV, M, A: Aggregator, C: MessageCombiner<M>> Gather<'_, '_, K, VV, EV, M, A, C> {
     /// The vertex's key.
     pub fn key(&self) -> &K {
         self.vertex.key()
@@ -171,11 +170,11 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     ///
     /// # Errors
     /// A zero superstep limit, a runtime failure.
-    pub fn run_scatter_gather<M: Data + Clone, A: Aggregator>(
+    pub fn run_scatter_gather<M: Data + Clone, A: Aggregator, C: MessageCombiner<M>>(
         &self,
-        config: ScatterGather<M, A>,
-        scatter: impl Fn(&mut Scatter<'_, '_, K, VV, EV, M, A>),
-        gather: impl Fn(&mut Gather<'_, '_, K, VV, EV, M, A>, &[M]) -> Option<VV>,
+        config: ScatterGather<M, A, C>,
+        scatter: impl Fn(&mut Scatter<'_, '_, K, VV, EV, M, A, C>),
+        gather: impl Fn(&mut Gather<'_, '_, K, VV, EV, M, A, C>, &[M]) -> Option<VV>,
     ) -> Result<(Self, IterationSummary<A>)> {
         let direction = config.direction;
         self.run_vertex_centric(config.vertex_centric, |vertex, messages| {

@@ -31,6 +31,8 @@
 //! # Ok(()) }
 //! ```
 
+use std::marker::PhantomData;
+
 use eddy_core::iteration::superstep::{decode, encode};
 use eddy_core::{
     Aggregator, Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine,
@@ -40,38 +42,74 @@ use crate::graph::{EdgeDirection, Graph, Partitioning};
 use crate::ids::{VertexIds, VertexKey};
 use crate::{Error, Result};
 
-pub(crate) type Combiner<M> = Box<dyn Fn(&mut M, M)>;
-
-/// The configuration of a vertex-centric iteration: superstep limit, optional message
-/// combiner, optional aggregator and convergence criterion.
-pub struct VertexCentric<M, A = ()> {
-    iteration: Iteration<A>,
-    combiner: Option<Combiner<M>>,
+/// How messages to the same vertex are combined — a type, so that every combination is a
+/// direct, inlined call (no dynamic dispatch per message or per pulled edge). Built by
+/// [`VertexCentric::combiner`] from a closure ([`CombineWith`]); [`NoCombiner`] keeps every
+/// message.
+pub trait MessageCombiner<M> {
+    /// Whether messages are combined (false: `compute` receives every message).
+    const COMBINES: bool;
+    /// Combines `message` into `acc`.
+    fn combine(&self, acc: &mut M, message: M);
 }
 
-impl<M> VertexCentric<M, ()> {
-    /// At most `max_iterations` supersteps, no combiner, no aggregator.
-    pub fn new(max_iterations: u32) -> Self {
-        VertexCentric { iteration: Iteration::new(max_iterations), combiner: None }
+/// No combiner: every message is delivered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoCombiner;
+
+impl<M> MessageCombiner<M> for NoCombiner {
+    const COMBINES: bool = false;
+    fn combine(&self, _: &mut M, _: M) {
+        unreachable!("messages are never combined without a combiner")
     }
 }
 
-impl<M, A: Aggregator> VertexCentric<M, A> {
+/// A combiner given as a closure `combine(&mut acc, next)`.
+#[derive(Debug, Clone, Copy)]
+pub struct CombineWith<F>(F);
+
+impl<M, F: Fn(&mut M, M)> MessageCombiner<M> for CombineWith<F> {
+    const COMBINES: bool = true;
+    #[inline]
+    fn combine(&self, acc: &mut M, message: M) {
+        (self.0)(acc, message);
+    }
+}
+
+/// The configuration of a vertex-centric iteration: superstep limit, optional message
+/// combiner (the type `C`), optional aggregator and convergence criterion.
+pub struct VertexCentric<M, A = (), C = NoCombiner> {
+    iteration: Iteration<A>,
+    combiner: C,
+    messages: PhantomData<fn(M) -> M>,
+}
+
+impl<M> VertexCentric<M, (), NoCombiner> {
+    /// At most `max_iterations` supersteps, no combiner, no aggregator.
+    pub fn new(max_iterations: u32) -> Self {
+        VertexCentric {
+            iteration: Iteration::new(max_iterations),
+            combiner: NoCombiner,
+            messages: PhantomData,
+        }
+    }
+}
+
+impl<M, A: Aggregator, C> VertexCentric<M, A, C> {
     /// Combines two messages to the same vertex into one (`combine(&mut acc, next)`); must
     /// be associative and commutative. Messages are then combined per target before they
     /// leave the sending worker, and `compute` receives at most one message.
     #[must_use]
-    pub fn combiner(mut self, combine: impl Fn(&mut M, M) + 'static) -> Self {
-        self.combiner = Some(Box::new(combine));
-        self
+    pub fn combiner<F: Fn(&mut M, M)>(self, combine: F) -> VertexCentric<M, A, CombineWith<F>> {
+        VertexCentric { iteration: self.iteration, combiner: CombineWith(combine), messages: PhantomData }
     }
 
     /// Declares a global aggregator that `compute` feeds with [`Vertex::aggregate`] and
     /// reads one superstep later with [`Vertex::previous_aggregate`].
     #[must_use]
-    pub fn aggregate<B: Aggregator>(self) -> VertexCentric<M, B> {
+    pub fn aggregate<B: Aggregator>(self) -> VertexCentric<M, B, C> {
         let iteration = Iteration::new(self.iteration.max_iterations()).aggregate::<B>();
-        VertexCentric { iteration, combiner: self.combiner }
+        VertexCentric { iteration, combiner: self.combiner, messages: PhantomData }
     }
 
     /// Stops after the first superstep whose all-reduced aggregate satisfies `criterion`.
@@ -87,7 +125,7 @@ impl<M, A: Aggregator> VertexCentric<M, A> {
 pub struct Neighbor(pub(crate) u32);
 
 /// One vertex during `compute`: its value, its edges, and the means to send messages.
-pub struct Vertex<'a, K, VV, EV, M, A> {
+pub struct Vertex<'a, K, VV, EV, M, A, C> {
     superstep: u32,
     index: u32,
     value: &'a mut VV,
@@ -99,12 +137,12 @@ pub struct Vertex<'a, K, VV, EV, M, A> {
     in_values: &'a [EV],
     ids: &'a VertexIds<K>,
     outbox: &'a mut Outbox<M>,
-    combiner: Option<&'a Combiner<M>>,
+    combiner: &'a C,
     aggregate: &'a mut A,
     previous: Option<&'a A>,
 }
 
-impl<K: VertexKey, VV, EV, M, A: Aggregator> Vertex<'_, K, VV, EV, M, A> {
+impl<K: VertexKey, VV, EV, M, A: Aggregator, C: MessageCombiner<M>> Vertex<'_, K, VV, EV, M, A, C> {
     /// The superstep number, from 1.
     pub fn superstep(&self) -> u32 {
         self.superstep
@@ -149,6 +187,19 @@ impl<K: VertexKey, VV, EV, M, A: Aggregator> Vertex<'_, K, VV, EV, M, A> {
     pub fn send(&mut self, target: Neighbor, message: M) {
         self.outbox.send(target.0, message, self.combiner);
     }
+    /// Sends `message` to the vertex with key `key` — any vertex of the graph, a neighbour
+    /// or not (Gelly's `sendMessageTo`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownVertex`] if no vertex has this key.
+    pub fn send_to(&mut self, key: &K, message: M) -> Result<()> {
+        let index = self.ids.index_of(key).ok_or_else(|| Error::UnknownVertex {
+            key: key.to_string(),
+            context: "a vertex-centric message was sent to it".into(),
+        })?;
+        self.outbox.send(index, message, self.combiner);
+        Ok(())
+    }
     /// Sends `message` to this vertex itself (it computes again next superstep).
     pub fn send_to_self(&mut self, message: M) {
         self.outbox.send(self.index, message, self.combiner);
@@ -158,9 +209,9 @@ impl<K: VertexKey, VV, EV, M, A: Aggregator> Vertex<'_, K, VV, EV, M, A> {
     where
         M: Clone,
     {
-        if let (Some(dense), Some(combine)) = (&mut self.outbox.dense, self.combiner) {
+        if let Some(dense) = self.outbox.dense.as_mut().filter(|_| C::COMBINES) {
             // A dense superstep: the neighbours pull the message (see `Broadcasts`).
-            dense.record(self.index, direction, message, combine);
+            dense.record(self.index, direction, message, self.combiner);
             return;
         }
         self.send_along(direction, |_| Some(message.clone()));
@@ -240,25 +291,27 @@ impl<M> Inbox<M> {
         Inbox { slots, present, touched: Vec::new(), list: Vec::new(), bins }
     }
 
-    fn add(&mut self, local: u32, message: M, combiner: Option<&Combiner<M>>) {
-        match combiner {
-            Some(combine) if self.bins.is_empty() => self.apply(local, message, combine),
-            Some(combine) => {
-                let b = (local >> BIN_SHIFT) as usize;
-                self.bins[b].push((local, message));
-                if self.bins[b].len() >= BIN_CAPACITY {
-                    self.flush_bin(b, combine);
-                }
+    #[inline]
+    fn add<C: MessageCombiner<M>>(&mut self, local: u32, message: M, combiner: &C) {
+        if !C::COMBINES {
+            self.list.push((local, message));
+        } else if self.bins.is_empty() {
+            self.apply(local, message, combiner);
+        } else {
+            let b = (local >> BIN_SHIFT) as usize;
+            self.bins[b].push((local, message));
+            if self.bins[b].len() >= BIN_CAPACITY {
+                self.flush_bin(b, combiner);
             }
-            None => self.list.push((local, message)),
         }
     }
 
-    fn apply(&mut self, local: u32, message: M, combine: &Combiner<M>) {
+    #[inline]
+    fn apply<C: MessageCombiner<M>>(&mut self, local: u32, message: M, combiner: &C) {
         let (word, bit) = ((local / 64) as usize, 1u64 << (local % 64));
         if self.present[word] & bit != 0 {
             if let Some(acc) = &mut self.slots[local as usize] {
-                combine(acc, message);
+                combiner.combine(acc, message);
             }
         } else {
             self.present[word] |= bit;
@@ -267,19 +320,19 @@ impl<M> Inbox<M> {
         }
     }
 
-    fn flush_bin(&mut self, b: usize, combine: &Combiner<M>) {
+    fn flush_bin<C: MessageCombiner<M>>(&mut self, b: usize, combiner: &C) {
         let mut bin = std::mem::take(&mut self.bins[b]);
         for (local, message) in bin.drain(..) {
-            self.apply(local, message, combine);
+            self.apply(local, message, combiner);
         }
         self.bins[b] = bin;
     }
 
     /// Applies every buffered message; call before reading the slots.
-    fn settle(&mut self, combiner: Option<&Combiner<M>>) {
-        if let Some(combine) = combiner {
+    fn settle<C: MessageCombiner<M>>(&mut self, combiner: &C) {
+        if C::COMBINES {
             for b in 0..self.bins.len() {
-                self.flush_bin(b, combine);
+                self.flush_bin(b, combiner);
             }
         }
     }
@@ -342,90 +395,9 @@ pub(crate) struct Outbox<M> {
     dense: Option<Broadcasts<M>>,
 }
 
-/// A dense superstep's messages to all neighbours, one slot per local vertex and
-/// direction: instead of pushing one message per edge, the workers all-gather the slots
-/// and every vertex pulls the messages of its neighbours over its CSR — the pull of the
-/// fast PageRank, for any combining vertex-centric program (Ligra's edgeMap switches
-/// between push and pull the same way). With a commutative and associative combiner the
-/// result is the one the pushed messages would give, up to the order of combination.
-struct Broadcasts<M> {
-    lo: u32,
-    /// Sent along out-edges: the receivers pull over their in-edges.
-    out: Vec<Option<M>>,
-    /// Sent along in-edges: the receivers pull over their out-edges.
-    inn: Vec<Option<M>>,
-    any_out: bool,
-    any_in: bool,
-}
-
-impl<M: Clone> Broadcasts<M> {
-    fn new(lo: u32, len: usize) -> Self {
-        Broadcasts {
-            lo,
-            out: (0..len).map(|_| None).collect(),
-            inn: (0..len).map(|_| None).collect(),
-            any_out: false,
-            any_in: false,
-        }
-    }
-
-    fn record(&mut self, index: u32, direction: EdgeDirection, message: M, combine: &Combiner<M>) {
-        let i = (index - self.lo) as usize;
-        let (out, inn) = sides(direction);
-        let put = |slot: &mut Option<M>, m: M| match slot {
-            Some(acc) => combine(acc, m),
-            None => *slot = Some(m),
-        };
-        if out && inn {
-            put(&mut self.inn[i], message.clone());
-        } else if inn {
-            put(&mut self.inn[i], message);
-            self.any_in = true;
-            return;
-        }
-        if out {
-            put(&mut self.out[i], message);
-            self.any_out = true;
-        }
-        self.any_in |= inn;
-    }
-}
-
-/// All workers' slots of one direction, concatenated in worker order (= global index
-/// order); `None` where a worker sent nothing that way.
-fn concatenate<M>(
-    parts: Vec<Option<Vec<Option<M>>>>,
-    lengths: impl Iterator<Item = usize>,
-) -> Vec<Option<M>> {
-    let mut all = Vec::new();
-    for (part, len) in parts.into_iter().zip(lengths) {
-        match part {
-            Some(slots) => all.extend(slots),
-            None => all.extend((0..len).map(|_| None)),
-        }
-    }
-    all
-}
-
-/// Combines the messages in `slots` of the vertices `neighbours` into `acc`.
-#[inline]
-fn pull<M: Clone>(acc: &mut Option<M>, slots: &[Option<M>], neighbours: &[u32], combine: &Combiner<M>) {
-    for &u in neighbours {
-        if let Some(m) = &slots[u as usize] {
-            match acc {
-                Some(a) => combine(a, m.clone()),
-                None => *acc = Some(m.clone()),
-            }
-        }
-    }
-}
-
-/// A superstep is dense — pulled, not pushed — when at least one vertex in this many was
-/// active after the previous one (Ligra's and gapbs' threshold is of the same order).
-const DENSE_FRACTION: u64 = 20;
-
 impl<M> Outbox<M> {
-    fn send(&mut self, target: u32, message: M, combiner: Option<&Combiner<M>>) {
+    #[inline]
+    fn send<C: MessageCombiner<M>>(&mut self, target: u32, message: M, combiner: &C) {
         let owner = if self.parts.bounds.len() == 2 { 0 } else { self.parts.owner(target) };
         let local = target - self.parts.bounds[owner];
         if owner == self.me {
@@ -435,6 +407,225 @@ impl<M> Outbox<M> {
         }
     }
 }
+
+/// A dense superstep's messages to all neighbours, one slot per vertex of the graph and
+/// direction: instead of pushing one message per edge, each worker fills the slots of its
+/// own vertices, the workers exchange them, and every vertex pulls the messages of its
+/// neighbours over its CSR — the pull of the fast PageRank, for any combining
+/// vertex-centric program (Ligra's edgeMap switches between push and pull the same way).
+/// With a commutative and associative combiner the result is the one the pushed messages
+/// would give, up to the order of combination. Pooled across supersteps.
+struct Broadcasts<M> {
+    /// Sent along out-edges: the receivers pull over their in-edges.
+    out: Slots<M>,
+    /// Sent along in-edges: the receivers pull over their out-edges.
+    inn: Slots<M>,
+}
+
+/// One message slot per vertex of the graph beside a bitmap of the occupied ones. A vacant
+/// slot holds a stale or copied message that is never read, so a slot needs no `Option`
+/// (half the bytes for an `f64` message), and a pull tests a small, cache-resident bit
+/// before it touches a slot.
+struct Slots<M> {
+    /// Empty until the first message arrives, then one per vertex.
+    values: Vec<M>,
+    present: Vec<u64>,
+    len: usize,
+    /// This worker put a message in this superstep (it has something to ship).
+    sent: bool,
+    /// Some worker put a message in this superstep (there is something to pull).
+    filled: bool,
+    /// Every vertex that can be pulled from (one with an edge in the direction sent) put a
+    /// message: the pull need not test the bitmap.
+    complete: bool,
+}
+
+/// A worker's share of [`Slots`] as it travels: its vertices' slots, and the words of the
+/// global bitmap that cover them, masked to its range (both empty if it sent nothing).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Part<M> {
+    values: Vec<M>,
+    words: Vec<u64>,
+    /// Every vertex of the part with an edge in the direction sent put a message.
+    complete: bool,
+}
+
+impl<M: Clone> Slots<M> {
+    fn new(len: usize) -> Self {
+        Slots {
+            values: Vec::new(),
+            present: vec![0; len.div_ceil(64)],
+            len,
+            sent: false,
+            filled: false,
+            complete: true,
+        }
+    }
+
+    fn clear(&mut self) {
+        if self.filled {
+            self.present.fill(0);
+        }
+        self.sent = false;
+        self.filled = false;
+        self.complete = true;
+    }
+
+    #[inline]
+    fn has(&self, index: u32) -> bool {
+        self.present[(index / 64) as usize] & (1 << (index % 64)) != 0
+    }
+
+    #[inline]
+    fn put<C: MessageCombiner<M>>(&mut self, index: u32, message: M, combiner: &C) {
+        let i = index as usize;
+        if self.values.is_empty() {
+            self.values = vec![message.clone(); self.len];
+        }
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        if self.present[word] & bit != 0 {
+            combiner.combine(&mut self.values[i], message);
+        } else {
+            self.present[word] |= bit;
+            self.values[i] = message;
+        }
+        self.sent = true;
+        self.filled = true;
+    }
+
+    /// The slots of vertices `lo..lo + len` (this worker's); `degree(i)` is the number of
+    /// edges of vertex `lo + i` in the direction sent. Notes whether the part is complete.
+    fn part(&mut self, lo: usize, len: usize, degree: impl Fn(usize) -> usize) -> Part<M> {
+        let complete = (0..len).all(|i| degree(i) == 0 || self.has((lo + i) as u32));
+        self.complete &= complete;
+        if !self.sent {
+            return Part { values: Vec::new(), words: Vec::new(), complete };
+        }
+        let hi = lo + len;
+        let mut words = self.present[lo / 64..hi.div_ceil(64)].to_vec();
+        if let Some(first) = words.first_mut() {
+            *first &= !0u64 << (lo % 64);
+        }
+        if let (Some(last), tail @ 1..) = (words.last_mut(), hi % 64) {
+            *last &= (1u64 << tail) - 1;
+        }
+        Part { values: self.values[lo..hi].to_vec(), words, complete }
+    }
+
+    /// Takes in another worker's part, for its vertices from `lo`.
+    fn absorb(&mut self, lo: usize, part: Part<M>) {
+        self.complete &= part.complete;
+        let Some(first) = part.values.first() else { return };
+        if self.values.is_empty() {
+            self.values = vec![first.clone(); self.len];
+        }
+        for (slot, value) in self.values[lo..].iter_mut().zip(part.values) {
+            *slot = value;
+        }
+        for (word, bits) in self.present[lo / 64..].iter_mut().zip(part.words) {
+            *word |= bits;
+        }
+        self.filled = true;
+    }
+}
+
+impl<M: Clone> Broadcasts<M> {
+    fn new(len: usize) -> Self {
+        Broadcasts { out: Slots::new(len), inn: Slots::new(len) }
+    }
+
+    fn clear(&mut self) {
+        self.out.clear();
+        self.inn.clear();
+    }
+
+    fn record<C: MessageCombiner<M>>(&mut self, index: u32, direction: EdgeDirection, message: M, c: &C) {
+        match sides(direction) {
+            (true, true) => {
+                self.inn.put(index, message.clone(), c);
+                self.out.put(index, message, c);
+            }
+            (true, false) => self.out.put(index, message, c),
+            (false, true) => self.inn.put(index, message, c),
+            (false, false) => {}
+        }
+    }
+}
+
+/// Combines the messages in `slots` of the vertices `neighbours` into `acc`.
+#[inline]
+fn pull<M: Clone, C: MessageCombiner<M>>(acc: &mut Option<M>, slots: &Slots<M>, neighbours: &[u32], c: &C) {
+    if slots.complete {
+        pull_all(acc, &slots.values, neighbours, c);
+        return;
+    }
+    for &u in neighbours {
+        if slots.has(u) {
+            merge(acc, slots.values[u as usize].clone(), c);
+        }
+    }
+}
+
+#[inline]
+fn merge<M, C: MessageCombiner<M>>(acc: &mut Option<M>, message: M, c: &C) {
+    match acc {
+        Some(a) => c.combine(a, message),
+        None => *acc = Some(message),
+    }
+}
+
+/// [`pull`] when every neighbour holds a message: four independent combination chains, so
+/// that the random reads overlap instead of each waiting on the previous combination (the
+/// fast PageRank's gather); the combiner's associativity and commutativity make the
+/// result the same up to the order of combination.
+#[inline]
+fn pull_all<M: Clone, C: MessageCombiner<M>>(acc: &mut Option<M>, values: &[M], neighbours: &[u32], c: &C) {
+    let value = |u: u32| values[u as usize].clone();
+    let (head, rest) = neighbours.split_at(neighbours.len().min(4));
+    let &[a, b, d, e] = head else {
+        for &u in head {
+            merge(acc, value(u), c);
+        }
+        return;
+    };
+    let mut lanes = [value(a), value(b), value(d), value(e)];
+    let mut chunks = rest.chunks_exact(4);
+    for chunk in &mut chunks {
+        for (lane, &u) in lanes.iter_mut().zip(chunk) {
+            c.combine(lane, value(u));
+        }
+    }
+    let [mut first, second, third, fourth] = lanes;
+    for &u in chunks.remainder() {
+        c.combine(&mut first, value(u));
+    }
+    c.combine(&mut first, second);
+    c.combine(&mut first, third);
+    c.combine(&mut first, fourth);
+    merge(acc, first, c);
+}
+
+/// The sorted union of two sorted lists, without duplicates.
+fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+}
+
+/// What one worker ships to another at the end of a superstep: its combined (or listed)
+/// messages to the peer's vertices, and in a dense superstep its broadcast slots.
+type Shipment<M> = (Vec<(u32, M)>, Option<Part<M>>, Option<Part<M>>);
+
+/// A superstep is dense — pulled, not pushed — when at least one vertex in this many was
+/// active after the previous one (Ligra's and gapbs' threshold is of the same order).
+const DENSE_FRACTION: u64 = 20;
 
 /// A vertex-centric iteration's state between supersteps, on one worker: the vertex
 /// values, the halt votes and the messages for the next superstep.
@@ -474,10 +665,10 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     ///
     /// # Errors
     /// A runtime failure (a peer failed, a `compute` panicked on another worker).
-    pub fn run_vertex_centric<M: Data + Clone, A: Aggregator>(
+    pub fn run_vertex_centric<M: Data + Clone, A: Aggregator, C: MessageCombiner<M>>(
         &self,
-        config: VertexCentric<M, A>,
-        compute: impl Fn(&mut Vertex<'_, K, VV, EV, M, A>, &[M]),
+        config: VertexCentric<M, A, C>,
+        compute: impl Fn(&mut Vertex<'_, K, VV, EV, M, A, C>, &[M]),
     ) -> Result<(Self, IterationSummary<A>)> {
         if config.iteration.max_iterations() == 0 {
             return Err(Error::InvalidParameter {
@@ -492,8 +683,8 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let part_len = |w: usize| (parts.bounds[w + 1] - parts.bounds[w]) as usize;
         let len = self.values.len();
         let lo = self.lo();
-        let combiner = config.combiner.as_ref();
-        let combining = combiner.is_some();
+        let combiner = &config.combiner;
+        let combining = C::COMBINES;
         let mut state = VertexCentricState {
             values: self.values.clone(),
             halted: vec![false; len],
@@ -510,69 +701,71 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         )?;
         // Pooled across supersteps, so that a sparse superstep costs what its active vertices
         // and messages cost, not O(n): the inbox the next messages go to, one combining buffer
-        // per peer, and the vertices that did not vote to halt.
+        // per peer, the vertices that did not vote to halt, the dense supersteps' slots.
         let mut spare: Inbox<M> = Inbox::new(len, combining);
         let mut remote: Vec<Inbox<M>> =
             (0..p).map(|w| Inbox::new(if w == me { 0 } else { part_len(w) }, combining)).collect();
         let mut awake: Vec<u32> = (0..len as u32).filter(|&i| !state.halted[i as usize]).collect();
+        let mut targets: Vec<u32> = Vec::new();
         let mut candidates: Vec<u32> = Vec::new();
+        let mut buffer: Vec<M> = Vec::new();
+        let mut pooled: Option<Broadcasts<M>> = None;
         while let Some(superstep) = engine.next_superstep() {
             let VertexCentricState { values, halted, inbox, .. } = &mut state;
             // Dense or sparse: the same decision on every worker, on the global count of the
             // vertices active after the last superstep (all of them before the first).
             let awake_before = engine.previous_active().unwrap_or(n);
             let dense = combining && awake_before * DENSE_FRACTION >= n;
+            let broadcasts = dense.then(|| {
+                let mut b = pooled.take().unwrap_or_else(|| Broadcasts::new(self.ids.len()));
+                b.clear();
+                b
+            });
             let mut outbox = Outbox {
                 parts: parts.clone(),
                 me,
                 local: std::mem::replace(&mut spare, Inbox::new(0, combining)),
                 remote: std::mem::take(&mut remote),
-                dense: dense.then(|| Broadcasts::new(lo, len)),
+                dense: broadcasts,
             };
-            // A sparse combining superstep visits the awake vertices and those with a message,
-            // in index order; otherwise every vertex is looked at.
-            let sparse = combining && !dense;
-            if sparse {
-                candidates.clear();
-                candidates.extend_from_slice(&awake);
-                candidates.extend_from_slice(&inbox.touched);
-                candidates.sort_unstable();
-                candidates.dedup();
+            // Without a combiner, the messages in target order (stable: arrival order per
+            // target).
+            let mut listed = std::mem::take(&mut inbox.list);
+            listed.sort_by_key(|(i, _)| *i);
+            // A sparse superstep visits the awake vertices and those with a message, in index
+            // order; a dense one looks at every vertex.
+            if !dense {
+                targets.clear();
+                if combining {
+                    targets.extend_from_slice(&inbox.touched);
+                    targets.sort_unstable();
+                } else {
+                    targets.extend(listed.iter().map(|(i, _)| *i));
+                    targets.dedup();
+                }
+                merge_sorted(&awake, &targets, &mut candidates);
             }
-            // Without a combiner, lay the messages out per vertex (stable: arrival order).
-            let (offsets, mut listed) = if combining {
-                (Vec::new(), Vec::new())
-            } else {
-                let mut list = std::mem::take(&mut inbox.list);
-                list.sort_by_key(|(i, _)| *i);
-                let mut offsets = vec![0usize; len + 1];
-                for (i, _) in &list {
-                    offsets[*i as usize + 1] += 1;
-                }
-                for i in 0..len {
-                    offsets[i + 1] += offsets[i];
-                }
-                (offsets, list.into_iter().map(|(_, m)| Some(m)).collect::<Vec<_>>())
-            };
+            let mut listed = listed.into_iter().peekable();
             let previous = engine.previous();
             let mut aggregate = A::default();
             let mut changed = 0u64;
-            let mut buffer: Vec<M> = Vec::new();
             awake.clear();
             let all = 0..len as u32;
             let visit: &mut dyn Iterator<Item = u32> =
-                if sparse { &mut candidates.iter().copied() } else { &mut all.into_iter() };
+                if dense { &mut all.into_iter() } else { &mut candidates.iter().copied() };
             for i in visit {
-                let i = i as usize;
                 let messages: Option<M>;
                 let slice: &[M] = if combining {
-                    messages = inbox.slots[i].take();
+                    messages = inbox.slots[i as usize].take();
                     messages.as_slice()
                 } else {
                     buffer.clear();
-                    buffer.extend(listed[offsets[i]..offsets[i + 1]].iter_mut().filter_map(Option::take));
+                    while let Some((_, m)) = listed.next_if(|(t, _)| *t == i) {
+                        buffer.push(m);
+                    }
                     &buffer
                 };
+                let i = i as usize;
                 if halted[i] && slice.is_empty() {
                     continue;
                 }
@@ -599,39 +792,58 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 }
                 changed += u64::from(vertex.changed);
             }
-            let Outbox { local: mut next, remote: mut buffers, dense: broadcasts, .. } = outbox;
-            let outgoing: Vec<Vec<(u32, M)>> = buffers
+            let Outbox { local: mut next, remote: mut buffers, dense: mut broadcasts, .. } = outbox;
+            // One exchange: the messages for each peer, and the broadcast slots of this
+            // worker's vertices (cloned for all peers but the last, which gets them moved).
+            let mut shared = broadcasts.as_mut().map(|b| {
+                let lo = lo as usize;
+                (b.out.part(lo, len, |i| self.out.degree(i)), b.inn.part(lo, len, |i| self.inn.degree(i)))
+            });
+            let last_peer = if me + 1 == p { p.saturating_sub(2) } else { p - 1 };
+            let outgoing: Vec<Vec<Shipment<M>>> = buffers
                 .iter_mut()
-                .map(|buffer| {
+                .enumerate()
+                .map(|(w, buffer)| {
+                    if w == me {
+                        return Vec::new();
+                    }
                     buffer.settle(combiner);
-                    buffer.drain()
+                    let (out, inn) = match if w == last_peer { shared.take() } else { shared.clone() } {
+                        Some((out, inn)) => (Some(out), Some(inn)),
+                        None => (None, None),
+                    };
+                    vec![(buffer.drain(), out, inn)]
                 })
                 .collect();
             remote = buffers;
-            for (i, m) in worker.all_to_all(outgoing)?.into_iter().flatten() {
-                next.add(i, m, combiner);
+            for (w, shipments) in worker.all_to_all(outgoing)?.into_iter().enumerate() {
+                for (messages, out, inn) in shipments {
+                    for (i, m) in messages {
+                        next.add(i, m, combiner);
+                    }
+                    if let (Some(b), Some(out), Some(inn)) = (&mut broadcasts, out, inn) {
+                        let from = parts.bounds[w] as usize;
+                        b.out.absorb(from, out);
+                        b.inn.absorb(from, inn);
+                    }
+                }
             }
-            if let (Some(dense), Some(combine)) = (broadcasts, combiner) {
-                let Broadcasts { out, inn, any_out, any_in, .. } = dense;
-                let sent = worker.all_gather((any_out.then_some(out), any_in.then_some(inn)))?;
-                let (outs, ins): (Vec<_>, Vec<_>) = sent.into_iter().unzip();
-                let pulls_out = outs.iter().any(Option::is_some);
-                let pulls_in = ins.iter().any(Option::is_some);
-                let out = concatenate(outs, (0..p).map(part_len));
-                let inn = concatenate(ins, (0..p).map(part_len));
+            if let Some(b) = broadcasts {
+                let (pulls_out, pulls_in) = (b.out.filled, b.inn.filled);
                 for v in 0..len {
                     let mut acc = None;
                     if pulls_out {
-                        pull(&mut acc, &out, self.inn.neighbors(v), combine);
+                        pull(&mut acc, &b.out, self.inn.neighbors(v), combiner);
                     }
                     if pulls_in {
-                        pull(&mut acc, &inn, self.out.neighbors(v), combine);
+                        pull(&mut acc, &b.inn, self.out.neighbors(v), combiner);
                     }
                     // Pulled messages arrive in index order: straight into their slots, no bins.
                     if let Some(m) = acc {
-                        next.apply(v as u32, m, combine);
+                        next.apply(v as u32, m, combiner);
                     }
                 }
+                pooled = Some(b);
             }
             next.settle(combiner);
             spare = std::mem::replace(inbox, next);
