@@ -416,11 +416,15 @@ impl<M> Outbox<M> {
 /// With a commutative and associative combiner the result is the one the pushed messages
 /// would give, up to the order of combination. Pooled across supersteps.
 struct Broadcasts<M> {
-    /// Sent along out-edges: the receivers pull over their in-edges.
-    out: Slots<M>,
-    /// Sent along in-edges: the receivers pull over their out-edges.
-    inn: Slots<M>,
+    /// By direction sent ([`SENT_OUT`], [`SENT_IN`], [`SENT_ALL`]): along out-edges (the
+    /// receivers pull over their in-edges), along in-edges (pulled over out-edges), along
+    /// both (pulled over both — one slot set, not two copies, so half the bytes to read).
+    slots: [Slots<M>; 3],
 }
+
+const SENT_OUT: usize = 0;
+const SENT_IN: usize = 1;
+const SENT_ALL: usize = 2;
 
 /// One message slot per vertex of the graph beside a bitmap of the occupied ones. A vacant
 /// slot holds a stale or copied message that is never read, so a slot needs no `Option`
@@ -531,24 +535,20 @@ impl<M: Clone> Slots<M> {
 
 impl<M: Clone> Broadcasts<M> {
     fn new(len: usize) -> Self {
-        Broadcasts { out: Slots::new(len), inn: Slots::new(len) }
+        Broadcasts { slots: [Slots::new(len), Slots::new(len), Slots::new(len)] }
     }
 
     fn clear(&mut self) {
-        self.out.clear();
-        self.inn.clear();
+        self.slots.iter_mut().for_each(Slots::clear);
     }
 
     fn record<C: MessageCombiner<M>>(&mut self, index: u32, direction: EdgeDirection, message: M, c: &C) {
-        match sides(direction) {
-            (true, true) => {
-                self.inn.put(index, message.clone(), c);
-                self.out.put(index, message, c);
-            }
-            (true, false) => self.out.put(index, message, c),
-            (false, true) => self.inn.put(index, message, c),
-            (false, false) => {}
-        }
+        let sent = match direction {
+            EdgeDirection::Out => SENT_OUT,
+            EdgeDirection::In => SENT_IN,
+            EdgeDirection::All => SENT_ALL,
+        };
+        self.slots[sent].put(index, message, c);
     }
 }
 
@@ -620,8 +620,9 @@ fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
 }
 
 /// What one worker ships to another at the end of a superstep: its combined (or listed)
-/// messages to the peer's vertices, and in a dense superstep its broadcast slots.
-type Shipment<M> = (Vec<(u32, M)>, Option<Part<M>>, Option<Part<M>>);
+/// messages to the peer's vertices, and in a dense superstep its broadcast slots (one
+/// part per direction sent).
+type Shipment<M> = (Vec<(u32, M)>, Vec<Part<M>>);
 
 /// A superstep is dense — pulled, not pushed — when at least one vertex in this many was
 /// active after the previous one (Ligra's and gapbs' threshold is of the same order).
@@ -795,10 +796,18 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             let Outbox { local: mut next, remote: mut buffers, dense: mut broadcasts, .. } = outbox;
             // One exchange: the messages for each peer, and the broadcast slots of this
             // worker's vertices (cloned for all peers but the last, which gets them moved).
-            let mut shared = broadcasts.as_mut().map(|b| {
-                let lo = lo as usize;
-                (b.out.part(lo, len, |i| self.out.degree(i)), b.inn.part(lo, len, |i| self.inn.degree(i)))
-            });
+            let mut shared: Vec<Part<M>> = match &mut broadcasts {
+                Some(b) => {
+                    let lo = lo as usize;
+                    let [out, inn, all] = &mut b.slots;
+                    vec![
+                        out.part(lo, len, |i| self.out.degree(i)),
+                        inn.part(lo, len, |i| self.inn.degree(i)),
+                        all.part(lo, len, |i| self.out.degree(i) + self.inn.degree(i)),
+                    ]
+                }
+                None => Vec::new(),
+            };
             let last_peer = if me + 1 == p { p.saturating_sub(2) } else { p - 1 };
             let outgoing: Vec<Vec<Shipment<M>>> = buffers
                 .iter_mut()
@@ -808,35 +817,37 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                         return Vec::new();
                     }
                     buffer.settle(combiner);
-                    let (out, inn) = match if w == last_peer { shared.take() } else { shared.clone() } {
-                        Some((out, inn)) => (Some(out), Some(inn)),
-                        None => (None, None),
-                    };
-                    vec![(buffer.drain(), out, inn)]
+                    let slots = if w == last_peer { std::mem::take(&mut shared) } else { shared.clone() };
+                    vec![(buffer.drain(), slots)]
                 })
                 .collect();
             remote = buffers;
             for (w, shipments) in worker.all_to_all(outgoing)?.into_iter().enumerate() {
-                for (messages, out, inn) in shipments {
+                for (messages, parts_sent) in shipments {
                     for (i, m) in messages {
                         next.add(i, m, combiner);
                     }
-                    if let (Some(b), Some(out), Some(inn)) = (&mut broadcasts, out, inn) {
+                    if let Some(b) = &mut broadcasts {
                         let from = parts.bounds[w] as usize;
-                        b.out.absorb(from, out);
-                        b.inn.absorb(from, inn);
+                        for (slots, part) in b.slots.iter_mut().zip(parts_sent) {
+                            slots.absorb(from, part);
+                        }
                     }
                 }
             }
             if let Some(b) = broadcasts {
-                let (pulls_out, pulls_in) = (b.out.filled, b.inn.filled);
+                let [out, inn, all] = &b.slots;
                 for v in 0..len {
                     let mut acc = None;
-                    if pulls_out {
-                        pull(&mut acc, &b.out, self.inn.neighbors(v), combiner);
+                    if out.filled {
+                        pull(&mut acc, out, self.inn.neighbors(v), combiner);
                     }
-                    if pulls_in {
-                        pull(&mut acc, &b.inn, self.out.neighbors(v), combiner);
+                    if inn.filled {
+                        pull(&mut acc, inn, self.out.neighbors(v), combiner);
+                    }
+                    if all.filled {
+                        pull(&mut acc, all, self.inn.neighbors(v), combiner);
+                        pull(&mut acc, all, self.out.neighbors(v), combiner);
                     }
                     // Pulled messages arrive in index order: straight into their slots, no bins.
                     if let Some(m) = acc {
