@@ -552,18 +552,31 @@ impl<M: Clone> Broadcasts<M> {
     }
 }
 
-/// Combines the messages in `slots` of the vertices `neighbours` into `acc`.
+/// Combines the messages in `slots` of the vertices `neighbours` into `acc`. Unless every
+/// slot is occupied, the neighbours with a message are first listed in `scratch` without a
+/// branch (an unpredictable branch per edge would cost a pipeline flush and the overlap
+/// of the reads), then pulled as a complete list.
 #[inline]
-fn pull<M: Clone, C: MessageCombiner<M>>(acc: &mut Option<M>, slots: &Slots<M>, neighbours: &[u32], c: &C) {
+fn pull<M: Clone, C: MessageCombiner<M>>(
+    acc: &mut Option<M>,
+    slots: &Slots<M>,
+    neighbours: &[u32],
+    c: &C,
+    scratch: &mut Vec<u32>,
+) {
     if slots.complete {
         pull_all(acc, &slots.values, neighbours, c);
         return;
     }
-    for &u in neighbours {
-        if slots.has(u) {
-            merge(acc, slots.values[u as usize].clone(), c);
-        }
+    if scratch.len() < neighbours.len() {
+        scratch.resize(neighbours.len(), 0);
     }
+    let mut k = 0;
+    for &u in neighbours {
+        scratch[k] = u;
+        k += usize::from(slots.has(u));
+    }
+    pull_all(acc, &slots.values, &scratch[..k], c);
 }
 
 #[inline]
@@ -837,17 +850,18 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             }
             if let Some(b) = broadcasts {
                 let [out, inn, all] = &b.slots;
+                let scratch = &mut candidates;
                 for v in 0..len {
                     let mut acc = None;
                     if out.filled {
-                        pull(&mut acc, out, self.inn.neighbors(v), combiner);
+                        pull(&mut acc, out, self.inn.neighbors(v), combiner, scratch);
                     }
                     if inn.filled {
-                        pull(&mut acc, inn, self.out.neighbors(v), combiner);
+                        pull(&mut acc, inn, self.out.neighbors(v), combiner, scratch);
                     }
                     if all.filled {
-                        pull(&mut acc, all, self.inn.neighbors(v), combiner);
-                        pull(&mut acc, all, self.out.neighbors(v), combiner);
+                        pull(&mut acc, all, self.inn.neighbors(v), combiner, scratch);
+                        pull(&mut acc, all, self.out.neighbors(v), combiner, scratch);
                     }
                     // Pulled messages arrive in index order: straight into their slots, no bins.
                     if let Some(m) = acc {
