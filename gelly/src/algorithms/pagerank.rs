@@ -324,9 +324,11 @@ pub fn pagerank_scatter_gather<'w, K: VertexKey, VV: Data + Clone, EV: Data + Cl
 }
 
 /// PageRank in the gather-sum-apply model: every vertex is active in every superstep
-/// ([`GatherSumApply::activate_all`]) and holds `(rank, 1/out-degree)`; superstep `s`
-/// gathers `rank/out-degree` over the in-edges, and `apply` adds the teleport and the
-/// dangling mass of iteration `s - 1` (the aggregate).
+/// ([`GatherSumApply::activate_all`]) and holds its *share* — `rank/out-degree`, or the
+/// rank itself for a dangling vertex, which no vertex gathers from — so that a gather reads
+/// one `f64` per in-edge; superstep `s` sums the shares over the in-edges, and `apply`
+/// adds the teleport and the dangling mass of iteration `s - 1` (the aggregate). The
+/// ranks are the shares times the out-degrees (within an ulp or two of [`pagerank`]).
 ///
 /// # Errors
 /// Invalid parameters, runtime failures.
@@ -339,21 +341,20 @@ pub fn pagerank_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     let n = graph.number_of_vertices();
     let nf = n as f64;
     let d = params.damping;
-    let start: Graph<'w, K, (f64, f64), EV> = graph.with_values(
-        graph
-            .local_out_degrees()
-            .into_iter()
-            .map(|k| (1.0 / nf, if k == 0 { 0.0 } else { 1.0 / k as f64 }))
-            .collect(),
-    );
+    let degrees = graph.local_out_degrees();
+    // The share of a rank, as the fast path computes its contributions: rank * (1/k).
+    let share = |rank: f64, k: usize| if k == 0 { rank } else { rank * (1.0 / k as f64) };
+    let rank_of = |share: f64, k: usize| if k == 0 { share } else { share * k as f64 };
+    let start: Graph<'w, K, f64, EV> =
+        graph.with_values(degrees.iter().map(|&k| share(1.0 / nf, k as usize)).collect());
     if max == 0 || n == 0 {
-        let ranks = start.local_values().iter().map(|v| v.0).collect();
+        let ranks = degrees.iter().map(|_| 1.0 / nf).collect();
         return Ok((
             start.with_values(ranks),
             IterationSummary { supersteps: 0, converged: !check, aggregate: None },
         ));
     }
-    let dangling_vertices = graph.local_out_degrees().iter().filter(|&&k| k == 0).count() as u64;
+    let dangling_vertices = degrees.iter().filter(|&&k| k == 0).count() as u64;
     let initial_dangling = graph.worker.all_reduce(dangling_vertices, |a, b| a + b)? as f64 / nf;
     // Aggregate: (the rank dangling vertices hold after this superstep, the L1 change).
     let mut config = GatherSumApply::new(max).activate_all().aggregate::<ModelAggregate>();
@@ -362,20 +363,21 @@ pub fn pagerank_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     }
     let (result, stats) = start.run_gather_sum_apply(
         config,
-        |&(rank, inverse_degree): &(f64, f64), _| rank * inverse_degree,
+        |&share: &f64, _| share,
         |a, b| a + b,
-        |vertex, &(rank, inverse_degree), sum| {
+        |vertex, &old, sum| {
+            let k = vertex.out_degree();
             let dangling = vertex.previous_aggregate().map_or(initial_dangling, |a| a.0.get());
             let new = next_rank(d, nf, sum.unwrap_or(0.0), dangling);
             vertex.aggregate(|a| {
-                a.1.add((new - rank).abs());
-                if inverse_degree == 0.0 {
+                a.1.add((new - rank_of(old, k)).abs());
+                if k == 0 {
                     a.0.add(new);
                 }
             });
-            Some((new, inverse_degree))
+            Some(share(new, k))
         },
     )?;
-    let ranks = result.local_values().iter().map(|v| v.0).collect();
+    let ranks = result.local_values().iter().zip(&degrees).map(|(&v, &k)| rank_of(v, k as usize)).collect();
     Ok((result.with_values(ranks), model_summary(stats, 0, params)))
 }

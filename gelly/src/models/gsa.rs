@@ -75,6 +75,45 @@ impl<A: Aggregator> GatherSumApply<A> {
 /// not found by scanning every edge — when fewer than one vertex in this many changed.
 const SPARSE_FRACTION: usize = 20;
 
+/// Folds `gather(value of u, edge value)` over the edges to `neighbours` into `total`, in
+/// four independent chains so that the random reads of the neighbours' values overlap
+/// instead of each waiting on the previous sum (`sum` is associative and, as Gelly
+/// requires, commutative: the chains only change the order of summation).
+#[inline]
+fn gather_edges<VV, EV, G>(
+    total: &mut Option<G>,
+    neighbours: &[u32],
+    edge_values: &[EV],
+    values: &[VV],
+    gather: &impl Fn(&VV, &EV) -> G,
+    sum: &impl Fn(G, G) -> G,
+) {
+    let get = |k: usize| gather(&values[neighbours[k] as usize], &edge_values[k]);
+    let d = neighbours.len().min(edge_values.len());
+    let folded = if d < 4 {
+        let mut all = (0..d).map(get);
+        all.next().map(|first| all.fold(first, sum))
+    } else {
+        let [mut a, mut b, mut c, mut e] = [get(0), get(1), get(2), get(3)];
+        let mut k = 4;
+        while k + 4 <= d {
+            a = sum(a, get(k));
+            b = sum(b, get(k + 1));
+            c = sum(c, get(k + 2));
+            e = sum(e, get(k + 3));
+            k += 4;
+        }
+        let tail = (k..d).map(get).fold(a, sum);
+        Some(sum(sum(tail, b), sum(c, e)))
+    };
+    if let Some(f) = folded {
+        *total = Some(match total.take() {
+            Some(t) => sum(t, f),
+            None => f,
+        });
+    }
+}
+
 /// What `apply` sees besides the value and the sum: the vertex's key and degrees, the
 /// superstep, and the aggregate.
 pub struct Apply<'a, K, A> {
@@ -138,7 +177,7 @@ impl<VV: Data> IterationState for GsaState<VV> {
 
 impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> {
     /// Runs a gather-sum-apply iteration: `gather(neighbour value, edge value)`,
-    /// `sum(a, b)` (associative; folded in adjacency order), `apply(vertex, value, sum)` →
+    /// `sum(a, b)` (associative and commutative, as in Gelly; folded in four chains), `apply(vertex, value, sum)` →
     /// new value or `None`. `apply` runs for the active vertices with at least one
     /// gathered neighbour — or, with [`GatherSumApply::activate_all`], for every vertex
     /// (`sum` is `None` without neighbours).
@@ -224,8 +263,27 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 if !sparse && !config.all_active && !edges().any(|(u, _)| changed_bits[*u as usize]) {
                     continue;
                 }
-                let mut gathered = edges().map(|(u, ev)| gather(&mirror[*u as usize], ev));
-                let total = gathered.next().map(|first| gathered.fold(first, &sum));
+                let mut total = None;
+                if use_out {
+                    gather_edges(
+                        &mut total,
+                        self.out.neighbors(i),
+                        self.out.edge_values(i),
+                        mirror,
+                        &gather,
+                        &sum,
+                    );
+                }
+                if use_in {
+                    gather_edges(
+                        &mut total,
+                        self.inn.neighbors(i),
+                        self.inn.edge_values(i),
+                        mirror,
+                        &gather,
+                        &sum,
+                    );
+                }
                 if total.is_none() && !config.all_active {
                     continue;
                 }
