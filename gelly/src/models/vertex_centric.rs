@@ -40,6 +40,7 @@ use eddy_core::{
 
 use crate::graph::{EdgeDirection, Graph, Partitioning};
 use crate::ids::{VertexIds, VertexKey};
+use crate::models::mirrors::{Mirrors, OVER_ALL, OVER_IN, OVER_OUT};
 use crate::{Error, Result};
 
 /// How messages to the same vertex are combined — a type, so that every combination is a
@@ -422,9 +423,11 @@ struct Broadcasts<M> {
     slots: [Slots<M>; 3],
 }
 
-const SENT_OUT: usize = 0;
-const SENT_IN: usize = 1;
-const SENT_ALL: usize = 2;
+/// Receivers read messages sent along out-edges over their in-edges, and so on: each way of
+/// sending ships the mirror list of the matching way of reading.
+const SENT_OUT: usize = OVER_IN;
+const SENT_IN: usize = OVER_OUT;
+const SENT_ALL: usize = OVER_ALL;
 
 /// One message slot per vertex of the graph beside a bitmap of the occupied ones. A vacant
 /// slot holds a stale or copied message that is never read, so a slot needs no `Option`
@@ -444,8 +447,9 @@ struct Slots<M> {
     complete: bool,
 }
 
-/// A worker's share of [`Slots`] as it travels: its vertices' slots, and the words of the
-/// global bitmap that cover them, masked to its range (both empty if it sent nothing).
+/// A worker's slots as they travel to one peer: those of the vertices on the peer's mirror
+/// list, in its order, and a bitmap over that list of the occupied ones (both empty if it
+/// sent nothing).
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Part<M> {
     values: Vec<M>,
@@ -497,37 +501,43 @@ impl<M: Clone> Slots<M> {
         self.filled = true;
     }
 
-    /// The slots of vertices `lo..lo + len` (this worker's); `degree(i)` is the number of
-    /// edges of vertex `lo + i` in the direction sent. Notes whether the part is complete.
-    fn part(&mut self, lo: usize, len: usize, degree: impl Fn(usize) -> usize) -> Part<M> {
+    /// Notes whether every vertex of `lo..lo + len` (this worker's) that can be pulled from
+    /// — `degree(i)`, its number of edges in the direction sent, is not 0 — put a message.
+    fn note_complete(&mut self, lo: usize, len: usize, degree: impl Fn(usize) -> usize) -> bool {
         let complete = (0..len).all(|i| degree(i) == 0 || self.has((lo + i) as u32));
         self.complete &= complete;
+        complete
+    }
+
+    /// The slots of this worker's vertices `lo + wanted[k]` a peer reads (its mirror list).
+    fn part(&self, lo: usize, wanted: &[u32], complete: bool) -> Part<M> {
         if !self.sent {
             return Part { values: Vec::new(), words: Vec::new(), complete };
         }
-        let hi = lo + len;
-        let mut words = self.present[lo / 64..hi.div_ceil(64)].to_vec();
-        if let Some(first) = words.first_mut() {
-            *first &= !0u64 << (lo % 64);
-        }
-        if let (Some(last), tail @ 1..) = (words.last_mut(), hi % 64) {
-            *last &= (1u64 << tail) - 1;
-        }
-        Part { values: self.values[lo..hi].to_vec(), words, complete }
+        let mut words = vec![0u64; wanted.len().div_ceil(64)];
+        let values = wanted
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let u = lo + i as usize;
+                words[k / 64] |= u64::from(self.has(u as u32)) << (k % 64);
+                self.values[u].clone()
+            })
+            .collect();
+        Part { values, words, complete }
     }
 
-    /// Takes in another worker's part, for its vertices from `lo`.
-    fn absorb(&mut self, lo: usize, part: Part<M>) {
+    /// Takes in a peer's part: the slots of the vertices `read` (global indices).
+    fn absorb(&mut self, read: &[u32], part: Part<M>) {
         self.complete &= part.complete;
         let Some(first) = part.values.first() else { return };
         if self.values.is_empty() {
             self.values = vec![first.clone(); self.len];
         }
-        for (slot, value) in self.values[lo..].iter_mut().zip(part.values) {
-            *slot = value;
-        }
-        for (word, bits) in self.present[lo / 64..].iter_mut().zip(part.words) {
-            *word |= bits;
+        for (k, (&u, value)) in read.iter().zip(part.values).enumerate() {
+            self.values[u as usize] = value;
+            let bit = (part.words[k / 64] >> (k % 64)) & 1;
+            self.present[(u / 64) as usize] |= bit << (u % 64);
         }
         self.filled = true;
     }
@@ -724,12 +734,17 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut candidates: Vec<u32> = Vec::new();
         let mut buffer: Vec<M> = Vec::new();
         let mut pooled: Option<Broadcasts<M>> = None;
+        // Computed at the first dense superstep (on every worker alike).
+        let mut mirrors: Option<Mirrors> = None;
         while let Some(superstep) = engine.next_superstep() {
             let VertexCentricState { values, halted, inbox, .. } = &mut state;
             // Dense or sparse: the same decision on every worker, on the global count of the
             // vertices active after the last superstep (all of them before the first).
             let awake_before = engine.previous_active().unwrap_or(n);
             let dense = combining && awake_before * DENSE_FRACTION >= n;
+            if dense && mirrors.is_none() {
+                mirrors = Some(Mirrors::new(self)?);
+            }
             let broadcasts = dense.then(|| {
                 let mut b = pooled.take().unwrap_or_else(|| Broadcasts::new(self.ids.len()));
                 b.clear();
@@ -807,21 +822,17 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 changed += u64::from(vertex.changed);
             }
             let Outbox { local: mut next, remote: mut buffers, dense: mut broadcasts, .. } = outbox;
-            // One exchange: the messages for each peer, and the broadcast slots of this
-            // worker's vertices (cloned for all peers but the last, which gets them moved).
-            let mut shared: Vec<Part<M>> = match &mut broadcasts {
-                Some(b) => {
-                    let lo = lo as usize;
-                    let [out, inn, all] = &mut b.slots;
-                    vec![
-                        out.part(lo, len, |i| self.out.degree(i)),
-                        inn.part(lo, len, |i| self.inn.degree(i)),
-                        all.part(lo, len, |i| self.out.degree(i) + self.inn.degree(i)),
-                    ]
-                }
-                None => Vec::new(),
-            };
-            let last_peer = if me + 1 == p { p.saturating_sub(2) } else { p - 1 };
+            // One exchange: the messages for each peer, and in a dense superstep the
+            // broadcast slots of this worker's vertices the peer reads (its mirror list).
+            let completes = broadcasts.as_mut().map(|b| {
+                let lo = lo as usize;
+                let [out, inn, all] = &mut b.slots;
+                [
+                    out.note_complete(lo, len, |i| self.out.degree(i)),
+                    inn.note_complete(lo, len, |i| self.inn.degree(i)),
+                    all.note_complete(lo, len, |i| self.out.degree(i) + self.inn.degree(i)),
+                ]
+            });
             let outgoing: Vec<Vec<Shipment<M>>> = buffers
                 .iter_mut()
                 .enumerate()
@@ -830,7 +841,12 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                         return Vec::new();
                     }
                     buffer.settle(combiner);
-                    let slots = if w == last_peer { std::mem::take(&mut shared) } else { shared.clone() };
+                    let slots = match (&broadcasts, &mirrors, completes) {
+                        (Some(b), Some(m), Some(completes)) => (0..3)
+                            .map(|way| b.slots[way].part(lo as usize, &m.wanted[way][w], completes[way]))
+                            .collect(),
+                        _ => Vec::new(),
+                    };
                     vec![(buffer.drain(), slots)]
                 })
                 .collect();
@@ -840,10 +856,9 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     for (i, m) in messages {
                         next.add(i, m, combiner);
                     }
-                    if let Some(b) = &mut broadcasts {
-                        let from = parts.bounds[w] as usize;
-                        for (slots, part) in b.slots.iter_mut().zip(parts_sent) {
-                            slots.absorb(from, part);
+                    if let (Some(b), Some(m)) = (&mut broadcasts, &mirrors) {
+                        for (way, (slots, part)) in b.slots.iter_mut().zip(parts_sent).enumerate() {
+                            slots.absorb(&m.read[way][w], part);
                         }
                     }
                 }
