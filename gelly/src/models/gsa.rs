@@ -7,8 +7,9 @@
 //! value changes, when the criterion on the aggregate holds, or at the superstep limit.
 //! `apply` may feed the superstep's aggregate and read the previous one.
 //!
-//! Neighbour values are read from a per-worker mirror of all vertex values, refreshed
-//! each superstep with the changed values only (one all-gather of `(index, value)` pairs).
+//! Neighbour values are read from a per-worker mirror of the vertex values, refreshed each
+//! superstep with the changed values of the vertices its edges read (their owners know
+//! from the mirror lists exchanged at the start): traffic proportional to the edge cut.
 
 use eddy_core::iteration::superstep::{decode, encode};
 use eddy_core::{
@@ -17,6 +18,7 @@ use eddy_core::{
 
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
+use crate::models::mirrors::{Mirrors, OVER_ALL, OVER_IN, OVER_OUT};
 use crate::models::vertex_centric::sides;
 use crate::{Error, Result};
 
@@ -112,6 +114,19 @@ fn gather_edges<VV, EV, G>(
             None => f,
         });
     }
+}
+
+/// The updates (ascending global indices) of the vertices `lo + wanted[k]` (ascending).
+fn on_list<VV: Clone>(updates: &[(u32, VV)], wanted: &[u32], lo: usize) -> Vec<(u32, VV)> {
+    let mut wanted = wanted.iter().map(|&i| (lo + i as usize) as u32).peekable();
+    let mut out = Vec::new();
+    for (g, value) in updates {
+        while wanted.next_if(|&u| u < *g).is_some() {}
+        if wanted.peek() == Some(g) {
+            out.push((*g, value.clone()));
+        }
+    }
+    out
 }
 
 /// What `apply` sees besides the value and the sum: the vertex's key and degrees, the
@@ -219,9 +234,19 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut candidates: Vec<u32> = Vec::new();
         let mut marked = vec![false; len];
         let hi = lo + len;
+        // Changed values travel only to the workers whose edges read them.
+        let mirrors = Mirrors::new(self)?;
+        let way = match config.direction {
+            EdgeDirection::In => OVER_IN,
+            EdgeDirection::Out => OVER_OUT,
+            EdgeDirection::All => OVER_ALL,
+        };
+        let me = worker.index();
         while let Some(superstep) = engine.next_superstep() {
-            // Dense or sparse, the same on every worker: every worker knows what changed.
-            let sparse = !config.all_active && changed_list.len() * SPARSE_FRACTION < n;
+            // Dense or sparse, the same on every worker: on the global count of the values
+            // changed in the last superstep (all of them before the first).
+            let changed_before = engine.previous_active().unwrap_or(n as u64) as usize;
+            let sparse = !config.all_active && changed_before * SPARSE_FRACTION < n;
             if sparse {
                 let mut outgoing: Vec<Vec<u32>> = vec![Vec::new(); worker.parallelism()];
                 for &u in changed_list.iter().filter(|&&u| (lo..hi).contains(&(u as usize))) {
@@ -302,12 +327,15 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 }
             }
             let local = updates.len() as u64;
-            let all: Vec<(u32, VV)> = worker.all_gather(updates)?.into_iter().flatten().collect();
+            let outgoing: Vec<Vec<(u32, VV)>> = (0..worker.parallelism())
+                .map(|w| if w == me { Vec::new() } else { on_list(&updates, &mirrors.wanted[way][w], lo) })
+                .collect();
+            let received = worker.all_to_all(outgoing)?;
             for &u in &changed_list {
                 changed_bits[u as usize] = false;
             }
             changed_list.clear();
-            for (g, value) in all {
+            for (g, value) in updates.into_iter().chain(received.into_iter().flatten()) {
                 changed_bits[g as usize] = true;
                 changed_list.push(g);
                 mirror[g as usize] = value;
