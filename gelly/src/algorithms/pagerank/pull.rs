@@ -59,10 +59,23 @@ impl PullPlan {
         let p = parts.bounds.len() - 1;
         let n = parts.len() as usize;
         let len = (parts.bounds[me + 1] - parts.bounds[me]) as usize;
-        // The sources of the in-edges, per peer.
+        // One pass over the in-edges: mark the sources read, count the in-edges and the
+        // (segment, target) pairs of each segment.
+        let count = n.div_ceil(SEGMENT);
         let mut read = vec![false; n];
-        for &u in &inn.nbrs {
-            read[u as usize] = true;
+        let mut edges = vec![0usize; count];
+        let mut pair_count = vec![0usize; count];
+        let mut last = vec![u32::MAX; count];
+        for v in 0..len {
+            for &u in inn.neighbors(v) {
+                read[u as usize] = true;
+                let s = u as usize / SEGMENT;
+                edges[s] += 1;
+                if last[s] != v as u32 {
+                    last[s] = v as u32;
+                    pair_count[s] += 1;
+                }
+            }
         }
         let mirrors: Vec<Vec<u32>> = (0..p)
             .map(|j| {
@@ -76,21 +89,7 @@ impl PullPlan {
         drop(read);
         let wanted = (0..p).map(|j| mirrors[j].iter().map(|&u| u - parts.bounds[j]).collect()).collect();
         let sends = worker.all_to_all(wanted)?;
-        // Segments: count the in-edges and the (segment, target) pairs of each, then fill.
-        let count = n.div_ceil(SEGMENT);
-        let mut edges = vec![0usize; count];
-        let mut pair_count = vec![0usize; count];
-        let mut last = vec![u32::MAX; count];
-        for v in 0..len {
-            for &u in inn.neighbors(v) {
-                let s = u as usize / SEGMENT;
-                edges[s] += 1;
-                if last[s] != v as u32 {
-                    last[s] = v as u32;
-                    pair_count[s] += 1;
-                }
-            }
-        }
+        // Then the segments' pairs and sources, each segment written in target order.
         let mut edge_cursor = Vec::with_capacity(count);
         let mut pair_cursor = Vec::with_capacity(count);
         let mut segments = Vec::with_capacity(count);
