@@ -11,4 +11,5 @@ mod load;
 mod ml;
 mod net;
 mod operators;
+mod pagerank_fast;
 mod superstep;
