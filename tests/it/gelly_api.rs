@@ -393,3 +393,47 @@ fn generic_models_agree_with_fast_paths_on_large_partitions() {
         }
     }
 }
+
+/// Gelly's `sendMessageTo`: messages to any vertex by key, neighbour or not, combined
+/// (summed) across workers; an unknown key is an error on the worker that sent.
+#[test]
+fn vertex_centric_messages_reach_any_vertex_by_key() {
+    use eddy::gelly::models::vertex_centric::VertexCentric;
+    // 1 -> 2, 3 -> 4, 5 isolated from 4 except through the messages.
+    let edges: Vec<Edge> = vec![(1, 2, 1.0), (3, 4, 1.0), (5, 6, 1.0)];
+    for p in [1, 2, 3] {
+        let got = sorted(run(p, |w| {
+            let g = graph(w, &edges)?.map_vertices(|_, _| 0u64);
+            let config = VertexCentric::new(3).combiner(|a: &mut u64, b| *a += b);
+            let (result, summary) = g.run_vertex_centric(config, |v, messages| {
+                if v.superstep() == 1 {
+                    let key = *v.key();
+                    v.send_to(&4, key * key).expect("4 is a vertex");
+                } else if let Some(&total) = messages.first() {
+                    v.set_value(total);
+                }
+                v.vote_to_halt();
+            })?;
+            assert_eq!(summary.supersteps, 2);
+            let all = result.vertices().collect()?;
+            Ok(if w.index() == 0 { all.into_iter().filter(|(_, v)| *v != 0).collect() } else { Vec::new() })
+        }));
+        // 1 + 4 + 9 + 16 + 25 + 36: every vertex of the graph sent its square to 4.
+        assert_eq!(got, vec![(4u64, 91u64)], "P = {p}");
+        let error = LocalRuntime::with_parallelism(p).unwrap().execute(|w| {
+            let g = graph(w, &edges)?;
+            let config = VertexCentric::new(2).combiner(|a: &mut u64, b| *a += b);
+            g.run_vertex_centric(config, |v, _| {
+                if v.send_to(&99, 1).is_err() {
+                    v.set_value(u64::MAX);
+                }
+                v.vote_to_halt();
+            })?
+            .0
+            .vertices()
+            .collect()
+        });
+        let values: Vec<u64> = error.unwrap().into_iter().flatten().map(|(_, v)| v).collect();
+        assert!(values.iter().all(|&v| v == u64::MAX), "P = {p}: {values:?}");
+    }
+}
