@@ -22,6 +22,7 @@ use crate::ids::{VertexIds, VertexKey};
 
 mod build;
 mod construct;
+pub(crate) mod mirrors;
 mod neighborhood;
 mod parts;
 mod set_ops;

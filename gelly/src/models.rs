@@ -15,6 +15,5 @@
 //! - [`gsa`] — gather over neighbours, sum, apply.
 
 pub mod gsa;
-mod mirrors;
 pub mod scatter_gather;
 pub mod vertex_centric;

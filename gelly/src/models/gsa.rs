@@ -16,9 +16,9 @@ use eddy_core::{
     Aggregator, Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine,
 };
 
+use crate::graph::mirrors::{OVER_ALL, OVER_IN, OVER_OUT, model_mirrors};
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
-use crate::models::mirrors::{Mirrors, OVER_ALL, OVER_IN, OVER_OUT};
 use crate::models::vertex_centric::sides;
 use crate::{Error, Result};
 
@@ -235,7 +235,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut marked = vec![false; len];
         let hi = lo + len;
         // Changed values travel only to the workers whose edges read them.
-        let mirrors = Mirrors::new(self)?;
+        let mirrors = model_mirrors(self)?;
         let way = match config.direction {
             EdgeDirection::In => OVER_IN,
             EdgeDirection::Out => OVER_OUT,
@@ -328,7 +328,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             }
             let local = updates.len() as u64;
             let outgoing: Vec<Vec<(u32, VV)>> = (0..worker.parallelism())
-                .map(|w| if w == me { Vec::new() } else { on_list(&updates, &mirrors.wanted[way][w], lo) })
+                .map(|w| if w == me { Vec::new() } else { on_list(&updates, &mirrors[way].wanted[w], lo) })
                 .collect();
             let received = worker.all_to_all(outgoing)?;
             for &u in &changed_list {

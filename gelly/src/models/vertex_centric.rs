@@ -38,9 +38,9 @@ use eddy_core::{
     Aggregator, Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine,
 };
 
+use crate::graph::mirrors::{OVER_ALL, OVER_IN, OVER_OUT, ReadLists, model_mirrors};
 use crate::graph::{EdgeDirection, Graph, Partitioning};
 use crate::ids::{VertexIds, VertexKey};
-use crate::models::mirrors::{Mirrors, OVER_ALL, OVER_IN, OVER_OUT};
 use crate::{Error, Result};
 
 /// How messages to the same vertex are combined — a type, so that every combination is a
@@ -735,7 +735,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut buffer: Vec<M> = Vec::new();
         let mut pooled: Option<Broadcasts<M>> = None;
         // Computed at the first dense superstep (on every worker alike).
-        let mut mirrors: Option<Mirrors> = None;
+        let mut mirrors: Option<[ReadLists; 3]> = None;
         while let Some(superstep) = engine.next_superstep() {
             let VertexCentricState { values, halted, inbox, .. } = &mut state;
             // Dense or sparse: the same decision on every worker, on the global count of the
@@ -743,7 +743,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             let awake_before = engine.previous_active().unwrap_or(n);
             let dense = combining && awake_before * DENSE_FRACTION >= n;
             if dense && mirrors.is_none() {
-                mirrors = Some(Mirrors::new(self)?);
+                mirrors = Some(model_mirrors(self)?);
             }
             let broadcasts = dense.then(|| {
                 let mut b = pooled.take().unwrap_or_else(|| Broadcasts::new(self.ids.len()));
@@ -843,7 +843,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     buffer.settle(combiner);
                     let slots = match (&broadcasts, &mirrors, completes) {
                         (Some(b), Some(m), Some(completes)) => (0..3)
-                            .map(|way| b.slots[way].part(lo as usize, &m.wanted[way][w], completes[way]))
+                            .map(|way| b.slots[way].part(lo as usize, &m[way].wanted[w], completes[way]))
                             .collect(),
                         _ => Vec::new(),
                     };
@@ -858,7 +858,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     }
                     if let (Some(b), Some(m)) = (&mut broadcasts, &mirrors) {
                         for (way, (slots, part)) in b.slots.iter_mut().zip(parts_sent).enumerate() {
-                            slots.absorb(&m.read[way][w], part);
+                            slots.absorb(&m[way].read[w], part);
                         }
                     }
                 }

@@ -24,6 +24,7 @@ use std::ops::Range;
 use eddy_core::Worker;
 
 use crate::Result;
+use crate::graph::mirrors::{bitmap, exchange_reads, mark};
 use crate::graph::{Adjacency, Partitioning};
 
 /// Sources per segment: the values a segment's gathers read fit in 512 KiB (the L2 cache
@@ -56,19 +57,18 @@ impl PullPlan {
     /// A runtime failure.
     pub(super) fn build<EV>(worker: &Worker, parts: &Partitioning, inn: &Adjacency<EV>) -> Result<Self> {
         let me = worker.index();
-        let p = parts.bounds.len() - 1;
         let n = parts.len() as usize;
         let len = (parts.bounds[me + 1] - parts.bounds[me]) as usize;
         // One pass over the in-edges: mark the sources read, count the in-edges and the
         // (segment, target) pairs of each segment.
         let count = n.div_ceil(SEGMENT);
-        let mut read = vec![false; n];
+        let mut read = bitmap(n);
         let mut edges = vec![0usize; count];
         let mut pair_count = vec![0usize; count];
         let mut last = vec![u32::MAX; count];
         for v in 0..len {
             for &u in inn.neighbors(v) {
-                read[u as usize] = true;
+                mark(&mut read, u);
                 let s = u as usize / SEGMENT;
                 edges[s] += 1;
                 if last[s] != v as u32 {
@@ -77,18 +77,8 @@ impl PullPlan {
                 }
             }
         }
-        let mirrors: Vec<Vec<u32>> = (0..p)
-            .map(|j| {
-                if j == me {
-                    return Vec::new();
-                }
-                let (start, end) = (parts.bounds[j], parts.bounds[j + 1]);
-                (start..end).filter(|&u| read[u as usize]).collect()
-            })
-            .collect();
-        drop(read);
-        let wanted = (0..p).map(|j| mirrors[j].iter().map(|&u| u - parts.bounds[j]).collect()).collect();
-        let sends = worker.all_to_all(wanted)?;
+        let lists = exchange_reads(worker, parts, &[read])?.pop().unwrap_or_default();
+        let (mirrors, sends) = (lists.read, lists.wanted);
         // Then the segments' pairs and sources, each segment written in target order.
         let mut edge_cursor = Vec::with_capacity(count);
         let mut pair_cursor = Vec::with_capacity(count);
