@@ -6,7 +6,10 @@ of one superstep barrier (an empty all-gather: JobManager round trip on the clus
 channel exchange locally).
 
 usage: python3 benches/cluster.py [--scale 20] [--repeat 3] [--rounds 2000] [--taskmanagers N]
-                                  [--python PY]
+                                  [--model fast|vertex-centric|scatter-gather|gsa] [--python PY]
+
+- `--model`: the PageRank implementation run (`eddy pagerank --model M`), default `fast`;
+  the generic models' traffic is measured the same way, against the same cut.
 
 - `bytes_per_superstep` is the data-plane traffic of one PageRank iteration, loading
   excluded: (bytes of a 20-iteration job - bytes of a 10-iteration job) / 10.
@@ -51,9 +54,9 @@ def after(banner, word):
     return banner.split(word, 1)[1].split()[0].rstrip(",)")
 
 
-def pagerank(scale, parallelism, iterations, extra):
+def pagerank(scale, parallelism, iterations, model, extra):
     args = [EDDY, "pagerank", "--generate", f"rmat:{scale}", "--iterations", str(iterations), "--parallelism",
-            str(parallelism), "--json", "--quiet"] + extra
+            str(parallelism), "--model", model, "--json", "--quiet"] + extra
     started = time.perf_counter()
     out = subprocess.run(args, check=True, capture_output=True, text=True, env=ENV).stdout
     wall = time.perf_counter() - started
@@ -120,6 +123,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=2000)
     ap.add_argument("--taskmanagers", type=int, default=2, help="TaskManagers (1 slot each) = parallelism")
+    ap.add_argument("--model", default="fast", choices=["fast", "vertex-centric", "scatter-gather", "gsa"],
+                    help="the PageRank implementation (eddy pagerank --model)")
     ap.add_argument("--python", default=PEERS_PYTHON, help="a python with numpy, for the cut size")
     a = ap.parse_args()
     p = a.taskmanagers
@@ -131,12 +136,12 @@ def main():
         for _ in range(p):
             tm, _ = start([EDDY, "taskmanager", "--jobmanager", address, "--slots", "1"])
             processes.append(tm)
-        local = [pagerank(a.scale, p, 20, []) for _ in range(a.repeat)]
+        local = [pagerank(a.scale, p, 20, a.model, []) for _ in range(a.repeat)]
         cluster = []
         for _ in range(a.repeat):
-            cluster.append(pagerank(a.scale, p, 20, ["--cluster", address]))
+            cluster.append(pagerank(a.scale, p, 20, a.model, ["--cluster", address]))
             full = last_job(status)
-        pagerank(a.scale, p, 10, ["--cluster", address])
+        pagerank(a.scale, p, 10, a.model, ["--cluster", address])
         half = last_job(status)
         # The barrier probe is a job of the example binary: its own JobManager and
         # TaskManagers (every process of a cluster is the same binary).
@@ -161,6 +166,7 @@ def main():
     result = {
         "scale": a.scale,
         "taskmanagers": p,
+        "model": a.model,
         "local_compute_s": round(local_compute, 3),
         "cluster_compute_s": round(cluster_compute, 3),
         "compute_ratio": round(cluster_compute / local_compute, 2),
