@@ -25,6 +25,7 @@ mod construct;
 pub(crate) mod mirrors;
 mod neighborhood;
 mod parts;
+pub(crate) mod segments;
 mod set_ops;
 mod transform;
 

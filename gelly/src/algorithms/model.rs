@@ -159,3 +159,61 @@ pub fn bfs_in<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
         Model::GatherSumApply => distances_gsa(graph, source, u32::MAX, hop),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A skewed random graph on `n` ids (low ids are hubs) with weights in 1..=8, duplicates
+    /// and a few vertices of their own component.
+    fn edges(n: u64, m: usize) -> Vec<(u64, u64, f64)> {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut all: Vec<(u64, u64, f64)> = (0..m)
+            .map(|_| {
+                let (a, b) = (next() % n, next() % n);
+                (a.min(b), next() % n, (1 + next() % 8) as f64)
+            })
+            .collect();
+        all.extend([(n, n + 1, 1.0), (n + 2, n + 1, 2.0)]);
+        all
+    }
+
+    /// The unit tests' segments are 64 vertices wide: the models' dense supersteps gather
+    /// over many segments (with edge positions for SSSP's weights), at P = 1, 2, 3.
+    #[test]
+    fn every_model_matches_the_fast_path_over_many_segments() {
+        let all = edges(2_000, 12_000);
+        for p in [1, 2, 3] {
+            eddy_runtime::LocalRuntime::with_parallelism(p)
+                .unwrap()
+                .execute(|w| {
+                    let share = w.share(all.len());
+                    let graph = Graph::from_edges(w, all[share].iter().copied())?;
+                    let params = PageRank::iterations(15);
+                    let fast = pagerank_in(Model::Fast, &graph, &params)?.0;
+                    let labels = components_in(Model::Fast, &graph)?.0;
+                    let distances = sssp_in(Model::Fast, &graph, &0)?.0;
+                    let others = labels.local_values().iter().filter(|&&l| l != 0).count() as u64;
+                    assert!(w.all_reduce(others, |a, b| a + b)? >= 3, "more than one component");
+                    for model in &Model::ALL[1..] {
+                        let ranks = pagerank_in(*model, &graph, &params)?.0;
+                        for (a, b) in fast.local_values().iter().zip(ranks.local_values()) {
+                            assert!((a - b).abs() < 1e-12, "{model} PageRank {b} vs {a}, P = {p}");
+                        }
+                        let got = components_in(*model, &graph)?.0;
+                        assert_eq!(got.local_values(), labels.local_values(), "{model} WCC, P = {p}");
+                        let got = sssp_in(*model, &graph, &0)?.0;
+                        assert_eq!(got.local_values(), distances.local_values(), "{model} SSSP, P = {p}");
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
+    }
+}

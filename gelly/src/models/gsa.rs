@@ -17,6 +17,7 @@ use eddy_core::{
 };
 
 use crate::graph::mirrors::{OVER_ALL, OVER_IN, OVER_OUT, model_mirrors};
+use crate::graph::segments::Segmented;
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
 use crate::models::vertex_centric::sides;
@@ -77,23 +78,14 @@ impl<A: Aggregator> GatherSumApply<A> {
 /// not found by scanning every edge — when fewer than one vertex in this many changed.
 const SPARSE_FRACTION: usize = 20;
 
-/// Folds `gather(value of u, edge value)` over the edges to `neighbours` into `total`, in
-/// four independent chains so that the random reads of the neighbours' values overlap
-/// instead of each waiting on the previous sum (`sum` is associative and, as Gelly
-/// requires, commutative: the chains only change the order of summation).
+/// Folds `get(0..d)` into `total` with `sum`, in four independent chains so that the
+/// random reads of the neighbours' values overlap instead of each waiting on the previous
+/// sum (`sum` is associative and, as Gelly requires, commutative: the chains only change
+/// the order of summation).
 #[inline]
-fn gather_edges<VV, EV, G>(
-    total: &mut Option<G>,
-    neighbours: &[u32],
-    edge_values: &[EV],
-    values: &[VV],
-    gather: &impl Fn(&VV, &EV) -> G,
-    sum: &impl Fn(G, G) -> G,
-) {
-    let get = |k: usize| gather(&values[neighbours[k] as usize], &edge_values[k]);
-    let d = neighbours.len().min(edge_values.len());
+fn fold_into<G>(total: &mut Option<G>, d: usize, get: impl Fn(usize) -> G, sum: &impl Fn(G, G) -> G) {
     let folded = if d < 4 {
-        let mut all = (0..d).map(get);
+        let mut all = (0..d).map(&get);
         all.next().map(|first| all.fold(first, sum))
     } else {
         let [mut a, mut b, mut c, mut e] = [get(0), get(1), get(2), get(3)];
@@ -105,7 +97,7 @@ fn gather_edges<VV, EV, G>(
             e = sum(e, get(k + 3));
             k += 4;
         }
-        let tail = (k..d).map(get).fold(a, sum);
+        let tail = (k..d).map(&get).fold(a, sum);
         Some(sum(sum(tail, b), sum(c, e)))
     };
     if let Some(f) = folded {
@@ -242,6 +234,9 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             EdgeDirection::All => OVER_ALL,
         };
         let me = worker.index();
+        let mut segmented: Option<Vec<(Segmented, &Vec<EV>)>> = None;
+        let mut totals: Vec<Option<G>> = Vec::new();
+        let mut hit: Vec<bool> = Vec::new();
         while let Some(superstep) = engine.next_superstep() {
             // Dense or sparse, the same on every worker: on the global count of the values
             // changed in the last superstep (all of them before the first).
@@ -280,35 +275,63 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             let all = 0..len as u32;
             let visit: &mut dyn Iterator<Item = u32> =
                 if sparse { &mut candidates.iter().copied() } else { &mut all.into_iter() };
+            if !sparse {
+                // Gathered over the lists segmented by neighbour range (see
+                // `graph::segments`), built at the first dense superstep; a vertex is active
+                // if a neighbour it gathers from changed.
+                let lists = segmented.get_or_insert_with(|| {
+                    let positions = std::mem::size_of::<EV>() != 0;
+                    let ways = [(use_out, &self.out), (use_in, &self.inn)];
+                    ways.into_iter()
+                        .filter(|(used, _)| *used)
+                        .map(|(_, adjacency)| (Segmented::build(n, adjacency, positions), &adjacency.values))
+                        .collect()
+                });
+                totals.clear();
+                totals.resize_with(len, || None);
+                hit.clear();
+                hit.resize(len, config.all_active);
+                let (mirror, changed_bits) = (&*mirror, &*changed_bits);
+                // First which vertices gather (a cheap scan of bits), then only their sums.
+                if !config.all_active {
+                    for (list, _) in lists.iter() {
+                        list.for_each(|base, t, offsets, _| {
+                            if !hit[t] {
+                                hit[t] = offsets.iter().any(|&o| changed_bits[base + o as usize]);
+                            }
+                        });
+                    }
+                }
+                for (list, edge_values) in lists.iter() {
+                    list.for_each(|base, t, offsets, positions| {
+                        if !hit[t] {
+                            return;
+                        }
+                        let values = &mirror[base..];
+                        // Without edge values (a zero-sized type) every position is 0.
+                        let edge = |k: usize| &edge_values[positions.get(k).map_or(0, |&p| p as usize)];
+                        let get = |k: usize| gather(&values[offsets[k] as usize], edge(k));
+                        fold_into(&mut totals[t], offsets.len(), get, &sum);
+                    });
+                }
+            }
             for i in visit {
                 let i = i as usize;
-                let out = self.out.neighbors(i).iter().zip(self.out.edge_values(i)).filter(|_| use_out);
-                let inn = self.inn.neighbors(i).iter().zip(self.inn.edge_values(i)).filter(|_| use_in);
-                let edges = || out.clone().chain(inn.clone());
-                if !sparse && !config.all_active && !edges().any(|(u, _)| changed_bits[*u as usize]) {
+                let total = if sparse {
+                    let mut total = None;
+                    for (used, adjacency) in [(use_out, &self.out), (use_in, &self.inn)] {
+                        if used {
+                            let (nbrs, edge_values) = (adjacency.neighbors(i), adjacency.edge_values(i));
+                            let get = |k: usize| gather(&mirror[nbrs[k] as usize], &edge_values[k]);
+                            fold_into(&mut total, nbrs.len(), get, &sum);
+                        }
+                    }
+                    total
+                } else if hit[i] {
+                    totals[i].take()
+                } else {
                     continue;
-                }
-                let mut total = None;
-                if use_out {
-                    gather_edges(
-                        &mut total,
-                        self.out.neighbors(i),
-                        self.out.edge_values(i),
-                        mirror,
-                        &gather,
-                        &sum,
-                    );
-                }
-                if use_in {
-                    gather_edges(
-                        &mut total,
-                        self.inn.neighbors(i),
-                        self.inn.edge_values(i),
-                        mirror,
-                        &gather,
-                        &sum,
-                    );
-                }
+                };
                 if total.is_none() && !config.all_active {
                     continue;
                 }
