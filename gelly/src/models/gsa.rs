@@ -354,13 +354,17 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 .map(|w| if w == me { Vec::new() } else { on_list(&updates, &mirrors[way].wanted[w], lo) })
                 .collect();
             let received = worker.all_to_all(outgoing)?;
-            for &u in &changed_list {
+            // Which values changed matters only when not every vertex is active.
+            let track = !config.all_active;
+            for &u in changed_list.iter().filter(|_| track) {
                 changed_bits[u as usize] = false;
             }
             changed_list.clear();
             for (g, value) in updates.into_iter().chain(received.into_iter().flatten()) {
-                changed_bits[g as usize] = true;
-                changed_list.push(g);
+                if track {
+                    changed_bits[g as usize] = true;
+                    changed_list.push(g);
+                }
                 mirror[g as usize] = value;
             }
             // Active next: the vertices whose value changed (their neighbours gather).
