@@ -80,10 +80,8 @@ pub(crate) fn model_mirrors<K, VV, EV>(graph: &Graph<'_, K, VV, EV>) -> Result<[
     let n = graph.parts.len() as usize;
     let (mut over_in, mut over_out) = (bitmap(n), bitmap(n));
     if graph.worker.parallelism() > 1 {
-        for i in 0..graph.values.len() {
-            graph.inn.neighbors(i).iter().for_each(|&u| mark(&mut over_in, u));
-            graph.out.neighbors(i).iter().for_each(|&u| mark(&mut over_out, u));
-        }
+        graph.inn.nbrs.iter().for_each(|&u| mark(&mut over_in, u));
+        graph.out.nbrs.iter().for_each(|&u| mark(&mut over_out, u));
     }
     let over_all: Vec<u64> = over_in.iter().zip(&over_out).map(|(a, b)| a | b).collect();
     let lists = exchange_reads(graph.worker, &graph.parts, &[over_in, over_out, over_all])?;

@@ -682,6 +682,50 @@ impl<VV: Data, M: Data> IterationState for VertexCentricState<VV, M> {
 }
 
 impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> {
+    /// In a dense superstep, after `compute`: the broadcasts of a way of sending whose
+    /// senders here have few edges (their degrees sum to less than one in
+    /// [`DENSE_FRACTION`] of this worker's edges that way) are pushed along those edges
+    /// instead, and the slots of that way left empty — Ligra's edgeMap rule on the
+    /// frontier's degree sum, decided on what was sent rather than on what was active
+    /// before, so that a superstep in which few vertices turn out to send does not pull
+    /// over every edge. A local decision: where every worker pushes, nothing is pulled.
+    fn push_few_broadcasts<M: Clone, C: MessageCombiner<M>>(
+        &self,
+        broadcasts: &mut Broadcasts<M>,
+        outbox: &mut Outbox<M>,
+        combiner: &C,
+    ) {
+        let lo = self.lo() as usize;
+        let len = self.values.len();
+        for (way, (out, inn)) in
+            [(SENT_OUT, (true, false)), (SENT_IN, (false, true)), (SENT_ALL, (true, true))]
+        {
+            let slots = &mut broadcasts.slots[way];
+            if !slots.sent {
+                continue;
+            }
+            let degree = |i: usize| {
+                (if out { self.out.degree(i) } else { 0 }) + if inn { self.inn.degree(i) } else { 0 }
+            };
+            let edges = usize::from(out) * self.out.len() + usize::from(inn) * self.inn.len();
+            let sending: usize = (0..len).map(|i| degree(i) * usize::from(slots.has((lo + i) as u32))).sum();
+            if sending as u64 * DENSE_FRACTION >= edges as u64 {
+                continue;
+            }
+            for i in 0..len {
+                if !slots.has((lo + i) as u32) {
+                    continue;
+                }
+                let message = &slots.values[lo + i];
+                let targets = [(out, self.out.neighbors(i)), (inn, self.inn.neighbors(i))];
+                for &t in targets.iter().filter(|(way, _)| *way).flat_map(|(_, n)| n.iter()) {
+                    outbox.send(t, message.clone(), combiner);
+                }
+            }
+            slots.clear();
+        }
+    }
+
     /// Runs a vertex-centric (Pregel) iteration and returns the graph with the final vertex
     /// values and what the iteration did. In superstep 1 every vertex is active; the
     /// iteration ends when every vertex has halted with no message in flight (it
@@ -820,6 +864,10 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     awake.push(i as u32);
                 }
                 changed += u64::from(vertex.changed);
+            }
+            if let Some(mut b) = outbox.dense.take() {
+                self.push_few_broadcasts(&mut b, &mut outbox, combiner);
+                outbox.dense = Some(b);
             }
             let Outbox { local: mut next, remote: mut buffers, dense: mut broadcasts, .. } = outbox;
             // One exchange: the messages for each peer, and in a dense superstep the
