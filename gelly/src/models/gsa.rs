@@ -236,7 +236,6 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let me = worker.index();
         let mut segmented: Option<Vec<(Segmented, &Vec<EV>)>> = None;
         let mut totals: Vec<Option<G>> = Vec::new();
-        let mut hit: Vec<bool> = Vec::new();
         while let Some(superstep) = engine.next_superstep() {
             // Dense or sparse, the same on every worker: on the global count of the values
             // changed in the last superstep (all of them before the first).
@@ -275,10 +274,14 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             let all = 0..len as u32;
             let visit: &mut dyn Iterator<Item = u32> =
                 if sparse { &mut candidates.iter().copied() } else { &mut all.into_iter() };
-            if !sparse {
-                // Gathered over the lists segmented by neighbour range (see
-                // `graph::segments`), built at the first dense superstep; a vertex is active
-                // if a neighbour it gathers from changed.
+            // With every vertex active, a dense superstep gathers over the lists segmented
+            // by neighbour range (see `graph::segments`), built at the first superstep: it
+            // pays for its build over the many supersteps such an iteration runs. Otherwise
+            // a superstep gathers over the CSR, in a dense one only for a vertex with a
+            // changed neighbour (a scan of bits in its lists, then the gather over the same
+            // lists, now in cache).
+            let segmented_pull = !sparse && config.all_active;
+            if segmented_pull {
                 let lists = segmented.get_or_insert_with(|| {
                     let positions = std::mem::size_of::<EV>() != 0;
                     let ways = [(use_out, &self.out), (use_in, &self.inn)];
@@ -289,24 +292,8 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 });
                 totals.clear();
                 totals.resize_with(len, || None);
-                hit.clear();
-                hit.resize(len, config.all_active);
-                let (mirror, changed_bits) = (&*mirror, &*changed_bits);
-                // First which vertices gather (a cheap scan of bits), then only their sums.
-                if !config.all_active {
-                    for (list, _) in lists.iter() {
-                        list.for_each(|base, t, offsets, _| {
-                            if !hit[t] {
-                                hit[t] = offsets.iter().any(|&o| changed_bits[base + o as usize]);
-                            }
-                        });
-                    }
-                }
                 for (list, edge_values) in lists.iter() {
                     list.for_each(|base, t, offsets, positions| {
-                        if !hit[t] {
-                            return;
-                        }
                         let values = &mirror[base..];
                         // Without edge values (a zero-sized type) every position is 0.
                         let edge = |k: usize| &edge_values[positions.get(k).map_or(0, |&p| p as usize)];
@@ -315,11 +302,20 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     });
                 }
             }
+            let ways = [(use_out, &self.out), (use_in, &self.inn)];
             for i in visit {
                 let i = i as usize;
-                let total = if sparse {
+                let total = if segmented_pull {
+                    totals[i].take()
+                } else {
+                    let named = ways.iter().any(|(used, adjacency)| {
+                        *used && adjacency.neighbors(i).iter().any(|&u| changed_bits[u as usize])
+                    });
+                    if !sparse && !named {
+                        continue;
+                    }
                     let mut total = None;
-                    for (used, adjacency) in [(use_out, &self.out), (use_in, &self.inn)] {
+                    for (used, adjacency) in ways {
                         if used {
                             let (nbrs, edge_values) = (adjacency.neighbors(i), adjacency.edge_values(i));
                             let get = |k: usize| gather(&mirror[nbrs[k] as usize], &edge_values[k]);
@@ -327,10 +323,6 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                         }
                     }
                     total
-                } else if hit[i] {
-                    totals[i].take()
-                } else {
-                    continue;
                 };
                 if total.is_none() && !config.all_active {
                     continue;
