@@ -91,11 +91,10 @@ fn gather_sum(values: &[f64], offsets: &[u16]) -> f64 {
         acc[2] += values[c[2] as usize];
         acc[3] += values[c[3] as usize];
     }
-    let mut tail = 0.0;
-    for &u in chunks.remainder() {
-        tail += values[u as usize];
+    for (a, &u) in acc.iter_mut().zip(chunks.remainder()) {
+        *a += values[u as usize];
     }
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 #[cfg(test)]
