@@ -39,6 +39,7 @@ use eddy_core::{
 };
 
 use crate::graph::mirrors::{OVER_ALL, OVER_IN, OVER_OUT, ReadLists, model_mirrors};
+use crate::graph::segments::Segmented;
 use crate::graph::{EdgeDirection, Graph, Partitioning};
 use crate::ids::{VertexIds, VertexKey};
 use crate::{Error, Result};
@@ -602,8 +603,13 @@ fn merge<M, C: MessageCombiner<M>>(acc: &mut Option<M>, message: M, c: &C) {
 /// fast PageRank's gather); the combiner's associativity and commutativity make the
 /// result the same up to the order of combination.
 #[inline]
-fn pull_all<M: Clone, C: MessageCombiner<M>>(acc: &mut Option<M>, values: &[M], neighbours: &[u32], c: &C) {
-    let value = |u: u32| values[u as usize].clone();
+fn pull_all<M: Clone, C: MessageCombiner<M>, I: Slot>(
+    acc: &mut Option<M>,
+    values: &[M],
+    neighbours: &[I],
+    c: &C,
+) {
+    let value = |u: I| values[u.slot()].clone();
     let (head, rest) = neighbours.split_at(neighbours.len().min(4));
     let &[a, b, d, e] = head else {
         for &u in head {
@@ -627,6 +633,32 @@ fn pull_all<M: Clone, C: MessageCombiner<M>>(acc: &mut Option<M>, values: &[M], 
     c.combine(&mut first, fourth);
     merge(acc, first, c);
 }
+
+/// A neighbour as a slot index: a global index (`u32`, over the CSR) or an offset within a
+/// segment (`u16`, over [`Segmented`] lists).
+trait Slot: Copy {
+    fn slot(self) -> usize;
+}
+
+impl Slot for u32 {
+    #[inline]
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+impl Slot for u16 {
+    #[inline]
+    fn slot(self) -> usize {
+        usize::from(self)
+    }
+}
+
+/// Dense supersteps whose slot sets were all complete after which the pull goes over
+/// segmented lists: their build costs about two CSR pulls, which an iteration that keeps
+/// every vertex sending (PageRank) repays many times, and one that sends from ever fewer
+/// vertices (WCC, SSSP: partly filled sets) never needs.
+const SEGMENT_AFTER: u32 = 2;
 
 /// The sorted union of two sorted lists, without duplicates.
 fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
@@ -780,6 +812,11 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut pooled: Option<Broadcasts<M>> = None;
         // Computed at the first dense superstep (on every worker alike).
         let mut mirrors: Option<[ReadLists; 3]> = None;
+        // Segmented in-lists and out-lists, built once enough supersteps pulled complete
+        // slot sets; the messages pulled for this worker's vertices.
+        let mut complete_pulls = 0u32;
+        let mut segmented: [Option<Segmented>; 2] = [None, None];
+        let mut accs: Option<Slots<M>> = None;
         while let Some(superstep) = engine.next_superstep() {
             let VertexCentricState { values, halted, inbox, .. } = &mut state;
             // Dense or sparse: the same decision on every worker, on the global count of the
@@ -910,6 +947,41 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                         }
                     }
                 }
+            }
+            let segment = broadcasts.as_ref().is_some_and(|b| {
+                let filled = || b.slots.iter().filter(|slots| slots.filled);
+                filled().next().is_some() && filled().all(|slots| slots.complete)
+            });
+            if segment {
+                complete_pulls += 1;
+            }
+            if let Some(b) = broadcasts.as_ref().filter(|_| segment && complete_pulls > SEGMENT_AFTER) {
+                // Over the lists segmented by neighbour range (`graph::segments`), as the
+                // fast PageRank: each pull reads the slots of an L2-sized slice at a time.
+                // Receivers read messages sent along out-edges over their in-edges.
+                let readers = [(SENT_OUT, 0), (SENT_IN, 1), (SENT_ALL, 0), (SENT_ALL, 1)];
+                let pulled = accs.get_or_insert_with(|| Slots::new(len));
+                for (way, side) in readers {
+                    let slots = &b.slots[way];
+                    if !slots.filled {
+                        continue;
+                    }
+                    let adjacency = if side == 0 { &self.inn } else { &self.out };
+                    let lists =
+                        segmented[side].get_or_insert_with(|| Segmented::build(n as usize, adjacency, false));
+                    lists.for_each(|base, t, offsets, _| {
+                        let mut acc = None;
+                        pull_all(&mut acc, &slots.values[base..], offsets, combiner);
+                        if let Some(m) = acc {
+                            pulled.put(t as u32, m, combiner);
+                        }
+                    });
+                }
+                for v in (0..len as u32).filter(|&v| pulled.has(v)) {
+                    next.apply(v, pulled.values[v as usize].clone(), combiner);
+                }
+                pulled.clear();
+                pooled = broadcasts.take();
             }
             if let Some(b) = broadcasts {
                 let [out, inn, all] = &b.slots;
