@@ -88,3 +88,26 @@ pub(crate) fn model_mirrors<K, VV, EV>(graph: &Graph<'_, K, VV, EV>) -> Result<[
     let mut lists = lists.into_iter();
     Ok(std::array::from_fn(|_| lists.next().unwrap_or_default()))
 }
+
+/// Dense supersteps that ship by [`whole_ranges`] before an iteration computes its exact
+/// mirror lists ([`model_mirrors`]): the lists cost a pass over the edges and an exchange
+/// (RMAT-20, P = 2: ~25 ms per worker, as much as a third of a dense superstep), which an
+/// iteration of a few dense supersteps (WCC: 3–5) does not earn back, and one of many
+/// (PageRank: 20) does. A global count, so every worker switches in the same superstep.
+pub(crate) const MIRRORS_AFTER: u32 = 5;
+
+/// Mirror lists that name every vertex of every peer (in the three ways): what a worker
+/// ships before its exact lists pay for themselves — everything, with no pass over the
+/// edges and no exchange.
+pub(crate) fn whole_ranges(parts: &Partitioning, me: usize) -> [ReadLists; 3] {
+    let bounds = &parts.bounds;
+    let p = bounds.len() - 1;
+    let own = (bounds[me + 1] - bounds[me]) as usize;
+    let lists = || ReadLists {
+        read: (0..p)
+            .map(|w| if w == me { Vec::new() } else { (bounds[w]..bounds[w + 1]).collect() })
+            .collect(),
+        wanted: (0..p).map(|w| if w == me { Vec::new() } else { (0..own as u32).collect() }).collect(),
+    };
+    [lists(), lists(), lists()]
+}

@@ -16,7 +16,7 @@ use eddy_core::{
     Aggregator, Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine,
 };
 
-use crate::graph::mirrors::{OVER_ALL, OVER_IN, OVER_OUT, model_mirrors};
+use crate::graph::mirrors::{MIRRORS_AFTER, OVER_ALL, OVER_IN, OVER_OUT, model_mirrors, whole_ranges};
 use crate::graph::segments::Segmented;
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
@@ -226,14 +226,18 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut candidates: Vec<u32> = Vec::new();
         let mut marked = vec![false; len];
         let hi = lo + len;
-        // Changed values travel only to the workers whose edges read them.
-        let mirrors = model_mirrors(self)?;
+        let me = worker.index();
+        // Changed values travel to the workers whose edges read them: with every vertex
+        // active (the exact mirror lists will pay) from the start, otherwise to every peer
+        // (whole ranges) until enough dense supersteps came.
+        let mut mirrors =
+            if config.all_active { model_mirrors(self)? } else { whole_ranges(&self.parts, me) };
+        let mut dense_supersteps = 0u32;
         let way = match config.direction {
             EdgeDirection::In => OVER_IN,
             EdgeDirection::Out => OVER_OUT,
             EdgeDirection::All => OVER_ALL,
         };
-        let me = worker.index();
         let mut segmented: Option<Vec<(Segmented, &Vec<EV>)>> = None;
         let mut totals: Vec<Option<G>> = Vec::new();
         while let Some(superstep) = engine.next_superstep() {
@@ -241,6 +245,12 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             // changed in the last superstep (all of them before the first).
             let changed_before = engine.previous_active().unwrap_or(n as u64) as usize;
             let sparse = !config.all_active && changed_before * SPARSE_FRACTION < n;
+            if !sparse && !config.all_active {
+                dense_supersteps += 1;
+                if dense_supersteps == MIRRORS_AFTER + 1 {
+                    mirrors = model_mirrors(self)?;
+                }
+            }
             if sparse {
                 let mut outgoing: Vec<Vec<u32>> = vec![Vec::new(); worker.parallelism()];
                 for &u in changed_list.iter().filter(|&&u| (lo..hi).contains(&(u as usize))) {

@@ -38,7 +38,9 @@ use eddy_core::{
     Aggregator, Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine,
 };
 
-use crate::graph::mirrors::{OVER_ALL, OVER_IN, OVER_OUT, ReadLists, model_mirrors};
+use crate::graph::mirrors::{
+    MIRRORS_AFTER, OVER_ALL, OVER_IN, OVER_OUT, ReadLists, model_mirrors, whole_ranges,
+};
 use crate::graph::segments::Segmented;
 use crate::graph::{EdgeDirection, Graph, Partitioning};
 use crate::ids::{VertexIds, VertexKey};
@@ -812,6 +814,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut pooled: Option<Broadcasts<M>> = None;
         // Computed at the first dense superstep (on every worker alike).
         let mut mirrors: Option<[ReadLists; 3]> = None;
+        let (mut dense_supersteps, mut all_awake, mut exact) = (0u32, 0u32, false);
         // Segmented in-lists and out-lists, built once enough supersteps pulled complete
         // slot sets; the messages pulled for this worker's vertices.
         let mut complete_pulls = 0u32;
@@ -823,8 +826,18 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             // vertices active after the last superstep (all of them before the first).
             let awake_before = engine.previous_active().unwrap_or(n);
             let dense = combining && awake_before * DENSE_FRACTION >= n;
-            if dense && mirrors.is_none() {
-                mirrors = Some(model_mirrors(self)?);
+            // Whole ranges first, exact mirror lists once enough dense supersteps came, or
+            // at the third superstep in a row with every vertex active (PageRank-like: the
+            // lists will pay). Both counts are global: every worker switches alike.
+            all_awake = if awake_before == n { all_awake + 1 } else { 0 };
+            if dense {
+                dense_supersteps += 1;
+                if !exact && (dense_supersteps > MIRRORS_AFTER || all_awake > 2) {
+                    mirrors = Some(model_mirrors(self)?);
+                    exact = true;
+                } else if mirrors.is_none() {
+                    mirrors = Some(whole_ranges(parts, me));
+                }
             }
             let broadcasts = dense.then(|| {
                 let mut b = pooled.take().unwrap_or_else(|| Broadcasts::new(self.ids.len()));
