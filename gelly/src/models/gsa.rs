@@ -109,9 +109,15 @@ fn fold_into<G>(total: &mut Option<G>, d: usize, get: impl Fn(usize) -> G, sum: 
 }
 
 /// The updates (ascending global indices) of the vertices `lo + wanted[k]` (ascending).
-fn on_list<VV: Clone>(updates: &[(u32, VV)], wanted: &[u32], lo: usize) -> Vec<(u32, VV)> {
+/// Written into `out` (a buffer reused across supersteps).
+fn on_list<VV: Clone>(
+    updates: &[(u32, VV)],
+    wanted: &[u32],
+    lo: usize,
+    mut out: Vec<(u32, VV)>,
+) -> Vec<(u32, VV)> {
+    out.clear();
     let mut wanted = wanted.iter().map(|&i| (lo + i as usize) as u32).peekable();
-    let mut out = Vec::new();
     for (g, value) in updates {
         while wanted.next_if(|&u| u < *g).is_some() {}
         if wanted.peek() == Some(g) {
@@ -191,7 +197,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     ///
     /// # Errors
     /// A zero superstep limit, a runtime failure.
-    pub fn run_gather_sum_apply<G, A: Aggregator>(
+    pub fn run_gather_sum_apply<G: Clone, A: Aggregator>(
         &self,
         config: GatherSumApply<A>,
         gather: impl Fn(&VV, &EV) -> G,
@@ -239,7 +245,13 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             EdgeDirection::All => OVER_ALL,
         };
         let mut segmented: Option<Vec<(Segmented, &Vec<EV>)>> = None;
-        let mut totals: Vec<Option<G>> = Vec::new();
+        // A segmented gather's sums: values beside a bitmap of the vertices with one (no
+        // `Option` per vertex: half the bytes for an `f64`, so more of it stays in cache).
+        let mut totals: Vec<G> = Vec::new();
+        let mut summed: Vec<u64> = vec![0; len.div_ceil(64)];
+        // Reused across supersteps: this worker's updates, and the exchange's buffers.
+        let mut updates: Vec<(u32, VV)> = Vec::new();
+        let mut spare: Vec<Vec<(u32, VV)>> = Vec::new();
         while let Some(superstep) = engine.next_superstep() {
             // Dense or sparse, the same on every worker: on the global count of the values
             // changed in the last superstep (all of them before the first).
@@ -280,7 +292,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             let previous = engine.previous();
             let mut aggregate = A::default();
             let GsaState { mirror, changed: changed_bits } = &mut state;
-            let mut updates: Vec<(u32, VV)> = Vec::new();
+            updates.clear();
             let all = 0..len as u32;
             let visit: &mut dyn Iterator<Item = u32> =
                 if sparse { &mut candidates.iter().copied() } else { &mut all.into_iter() };
@@ -300,15 +312,26 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                         .map(|(_, adjacency)| (Segmented::build(n, adjacency, positions), &adjacency.values))
                         .collect()
                 });
-                totals.clear();
-                totals.resize_with(len, || None);
+                summed.fill(0);
                 for (list, edge_values) in lists.iter() {
                     list.for_each(|base, t, offsets, positions| {
                         let values = &mirror[base..];
                         // Without edge values (a zero-sized type) every position is 0.
                         let edge = |k: usize| &edge_values[positions.get(k).map_or(0, |&p| p as usize)];
                         let get = |k: usize| gather(&values[offsets[k] as usize], edge(k));
-                        fold_into(&mut totals[t], offsets.len(), get, &sum);
+                        let mut pair = None;
+                        fold_into(&mut pair, offsets.len(), get, &sum);
+                        let Some(f) = pair else { return };
+                        let (word, bit) = (t / 64, 1u64 << (t % 64));
+                        if summed[word] & bit != 0 {
+                            totals[t] = sum(totals[t].clone(), f);
+                        } else {
+                            if totals.is_empty() {
+                                totals = vec![f.clone(); len];
+                            }
+                            summed[word] |= bit;
+                            totals[t] = f;
+                        }
                     });
                 }
             }
@@ -316,7 +339,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             for i in visit {
                 let i = i as usize;
                 let total = if segmented_pull {
-                    totals[i].take()
+                    (summed[i / 64] & (1 << (i % 64)) != 0).then(|| totals[i].clone())
                 } else {
                     let named = ways.iter().any(|(used, adjacency)| {
                         *used && adjacency.neighbors(i).iter().any(|&u| changed_bits[u as usize])
@@ -353,7 +376,12 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             }
             let local = updates.len() as u64;
             let outgoing: Vec<Vec<(u32, VV)>> = (0..worker.parallelism())
-                .map(|w| if w == me { Vec::new() } else { on_list(&updates, &mirrors[way].wanted[w], lo) })
+                .map(|w| {
+                    if w == me {
+                        return Vec::new();
+                    }
+                    on_list(&updates, &mirrors[way].wanted[w], lo, spare.pop().unwrap_or_default())
+                })
                 .collect();
             let received = worker.all_to_all(outgoing)?;
             // Which values changed matters only when not every vertex is active.
@@ -362,12 +390,15 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 changed_bits[u as usize] = false;
             }
             changed_list.clear();
-            for (g, value) in updates.into_iter().chain(received.into_iter().flatten()) {
-                if track {
-                    changed_bits[g as usize] = true;
-                    changed_list.push(g);
+            for mut batch in received {
+                for (g, value) in updates.drain(..).chain(batch.drain(..)) {
+                    if track {
+                        changed_bits[g as usize] = true;
+                        changed_list.push(g);
+                    }
+                    mirror[g as usize] = value;
                 }
-                mirror[g as usize] = value;
+                spare.push(batch);
             }
             // Active next: the vertices whose value changed (their neighbours gather).
             let control = Control { active: local, changed: local, aggregate };
