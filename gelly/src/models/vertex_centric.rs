@@ -513,36 +513,39 @@ impl<M: Clone> Slots<M> {
     }
 
     /// The slots of this worker's vertices `lo + wanted[k]` a peer reads (its mirror list).
-    fn part(&self, lo: usize, wanted: &[u32], complete: bool) -> Part<M> {
+    /// Written into `spare` (the buffers of an absorbed part, reused across supersteps).
+    fn part(&self, lo: usize, wanted: &[u32], complete: bool, spare: Option<Part<M>>) -> Part<M> {
         if !self.sent {
             return Part { values: Vec::new(), words: Vec::new(), complete };
         }
-        let mut words = vec![0u64; wanted.len().div_ceil(64)];
-        let values = wanted
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| {
-                let u = lo + i as usize;
-                words[k / 64] |= u64::from(self.has(u as u32)) << (k % 64);
-                self.values[u].clone()
-            })
-            .collect();
+        let Part { mut values, mut words, .. } =
+            spare.unwrap_or(Part { values: Vec::new(), words: Vec::new(), complete });
+        values.clear();
+        words.clear();
+        words.resize(wanted.len().div_ceil(64), 0);
+        values.extend(wanted.iter().enumerate().map(|(k, &i)| {
+            let u = lo + i as usize;
+            words[k / 64] |= u64::from(self.has(u as u32)) << (k % 64);
+            self.values[u].clone()
+        }));
         Part { values, words, complete }
     }
 
     /// Takes in a peer's part: the slots of the vertices `read` (global indices).
-    fn absorb(&mut self, read: &[u32], part: Part<M>) {
+    /// Hands back the part's emptied buffers for reuse (`None` if it held nothing).
+    fn absorb(&mut self, read: &[u32], mut part: Part<M>) -> Option<Part<M>> {
         self.complete &= part.complete;
-        let Some(first) = part.values.first() else { return };
+        let first = part.values.first()?;
         if self.values.is_empty() {
             self.values = vec![first.clone(); self.len];
         }
-        for (k, (&u, value)) in read.iter().zip(part.values).enumerate() {
+        for (k, (&u, value)) in read.iter().zip(part.values.drain(..)).enumerate() {
             self.values[u as usize] = value;
             let bit = (part.words[k / 64] >> (k % 64)) & 1;
             self.present[(u / 64) as usize] |= bit << (u % 64);
         }
         self.filled = true;
+        Some(part)
     }
 }
 
@@ -820,6 +823,8 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut complete_pulls = 0u32;
         let mut segmented: [Option<Segmented>; 2] = [None, None];
         let mut accs: Option<Slots<M>> = None;
+        // The buffers of absorbed parts, reused for the parts this worker ships.
+        let mut spare_parts: Vec<Part<M>> = Vec::new();
         while let Some(superstep) = engine.next_superstep() {
             let VertexCentricState { values, halted, inbox, .. } = &mut state;
             // Dense or sparse: the same decision on every worker, on the global count of the
@@ -941,7 +946,10 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     buffer.settle(combiner);
                     let slots = match (&broadcasts, &mirrors, completes) {
                         (Some(b), Some(m), Some(completes)) => (0..3)
-                            .map(|way| b.slots[way].part(lo as usize, &m[way].wanted[w], completes[way]))
+                            .map(|way| {
+                                let spare = spare_parts.pop();
+                                b.slots[way].part(lo as usize, &m[way].wanted[w], completes[way], spare)
+                            })
                             .collect(),
                         _ => Vec::new(),
                     };
@@ -956,7 +964,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     }
                     if let (Some(b), Some(m)) = (&mut broadcasts, &mirrors) {
                         for (way, (slots, part)) in b.slots.iter_mut().zip(parts_sent).enumerate() {
-                            slots.absorb(&m[way].read[w], part);
+                            spare_parts.extend(slots.absorb(&m[way].read[w], part));
                         }
                     }
                 }
