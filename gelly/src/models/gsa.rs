@@ -108,23 +108,50 @@ fn fold_into<G>(total: &mut Option<G>, d: usize, get: impl Fn(usize) -> G, sum: 
     }
 }
 
-/// The updates (ascending global indices) of the vertices `lo + wanted[k]` (ascending).
-/// Written into `out` (a buffer reused across supersteps).
+/// The changed values a worker ships a peer: those of the vertices on the peer's mirror
+/// list. Positional (a bitmap over the list and the values in list order: 8 bytes per
+/// value for an `f64`, the cut's size when everything changed) when at least one in
+/// [`LISTED_BELOW`] of the list changed, else as (global index, value) pairs.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+enum Changes<VV> {
+    Listed(Vec<(u32, VV)>),
+    OnList { words: Vec<u64>, values: Vec<VV> },
+}
+
+/// See [`Changes`].
+const LISTED_BELOW: usize = 16;
+
+/// The updates (ascending global indices) of the vertices `lo + wanted[k]` (ascending), as
+/// [`Changes`]; `spare` is a buffer reused across supersteps.
 fn on_list<VV: Clone>(
     updates: &[(u32, VV)],
     wanted: &[u32],
     lo: usize,
-    mut out: Vec<(u32, VV)>,
-) -> Vec<(u32, VV)> {
-    out.clear();
-    let mut wanted = wanted.iter().map(|&i| (lo + i as usize) as u32).peekable();
+    mut spare: Vec<(u32, VV)>,
+) -> Changes<VV> {
+    spare.clear();
+    let mut list = wanted.iter().map(|&i| (lo + i as usize) as u32).enumerate().peekable();
     for (g, value) in updates {
-        while wanted.next_if(|&u| u < *g).is_some() {}
-        if wanted.peek() == Some(g) {
-            out.push((*g, value.clone()));
+        while list.next_if(|&(_, u)| u < *g).is_some() {}
+        if let Some(&(k, _)) = list.peek().filter(|(_, u)| u == g) {
+            spare.push((k as u32, value.clone()));
         }
     }
-    out
+    if spare.len() * LISTED_BELOW < wanted.len() {
+        for (k, _) in &mut spare {
+            *k = lo as u32 + wanted[*k as usize];
+        }
+        return Changes::Listed(spare);
+    }
+    let mut words = vec![0u64; wanted.len().div_ceil(64)];
+    let values = spare
+        .drain(..)
+        .map(|(k, value)| {
+            words[k as usize / 64] |= 1 << (k % 64);
+            value
+        })
+        .collect();
+    Changes::OnList { words, values }
 }
 
 /// What `apply` sees besides the value and the sum: the vertex's key and degrees, the
@@ -375,12 +402,12 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 }
             }
             let local = updates.len() as u64;
-            let outgoing: Vec<Vec<(u32, VV)>> = (0..worker.parallelism())
+            let outgoing: Vec<Vec<Changes<VV>>> = (0..worker.parallelism())
                 .map(|w| {
                     if w == me {
                         return Vec::new();
                     }
-                    on_list(&updates, &mirrors[way].wanted[w], lo, spare.pop().unwrap_or_default())
+                    vec![on_list(&updates, &mirrors[way].wanted[w], lo, spare.pop().unwrap_or_default())]
                 })
                 .collect();
             let received = worker.all_to_all(outgoing)?;
@@ -390,15 +417,34 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                 changed_bits[u as usize] = false;
             }
             changed_list.clear();
-            for mut batch in received {
-                for (g, value) in updates.drain(..).chain(batch.drain(..)) {
-                    if track {
-                        changed_bits[g as usize] = true;
-                        changed_list.push(g);
-                    }
-                    mirror[g as usize] = value;
+            let mut write = |g: u32, value: VV| {
+                if track {
+                    changed_bits[g as usize] = true;
+                    changed_list.push(g);
                 }
-                spare.push(batch);
+                mirror[g as usize] = value;
+            };
+            for (g, value) in updates.drain(..) {
+                write(g, value);
+            }
+            for (w, batch) in
+                received.into_iter().enumerate().flat_map(|(w, b)| b.into_iter().map(move |c| (w, c)))
+            {
+                match batch {
+                    Changes::Listed(mut pairs) => {
+                        for (g, value) in pairs.drain(..) {
+                            write(g, value);
+                        }
+                        spare.push(pairs);
+                    }
+                    Changes::OnList { words, values } => {
+                        let read = &mirrors[way].read[w];
+                        let set = (0..read.len()).filter(|&k| words[k / 64] & (1 << (k % 64)) != 0);
+                        for (k, value) in set.zip(values) {
+                            write(read[k], value);
+                        }
+                    }
+                }
             }
             // Active next: the vertices whose value changed (their neighbours gather).
             let control = Control { active: local, changed: local, aggregate };
