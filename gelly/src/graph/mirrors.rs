@@ -96,18 +96,17 @@ pub(crate) fn model_mirrors<K, VV, EV>(graph: &Graph<'_, K, VV, EV>) -> Result<[
 /// (PageRank: 20) does. A global count, so every worker switches in the same superstep.
 pub(crate) const MIRRORS_AFTER: u32 = 5;
 
-/// Mirror lists that name every vertex of every peer (in the three ways): what a worker
-/// ships before its exact lists pay for themselves — everything, with no pass over the
-/// edges and no exchange.
-pub(crate) fn whole_ranges(parts: &Partitioning, me: usize) -> [ReadLists; 3] {
+/// Mirror lists that name every vertex of every peer: what a worker ships before its
+/// exact lists pay for themselves — everything, with no pass over the edges and no
+/// exchange. The same lists serve every way of reading.
+pub(crate) fn whole_ranges(parts: &Partitioning, me: usize) -> ReadLists {
     let bounds = &parts.bounds;
     let p = bounds.len() - 1;
     let own = (bounds[me + 1] - bounds[me]) as usize;
-    let lists = || ReadLists {
+    ReadLists {
         read: (0..p)
             .map(|w| if w == me { Vec::new() } else { (bounds[w]..bounds[w + 1]).collect() })
             .collect(),
         wanted: (0..p).map(|w| if w == me { Vec::new() } else { (0..own as u32).collect() }).collect(),
-    };
-    [lists(), lists(), lists()]
+    }
 }

@@ -16,7 +16,9 @@ use eddy_core::{
     Aggregator, Control, Data, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine,
 };
 
-use crate::graph::mirrors::{MIRRORS_AFTER, OVER_ALL, OVER_IN, OVER_OUT, model_mirrors, whole_ranges};
+use crate::graph::mirrors::{
+    MIRRORS_AFTER, OVER_ALL, OVER_IN, OVER_OUT, ReadLists, model_mirrors, whole_ranges,
+};
 use crate::graph::segments::Segmented;
 use crate::graph::{EdgeDirection, Graph};
 use crate::ids::VertexKey;
@@ -260,17 +262,19 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut marked = vec![false; len];
         let hi = lo + len;
         let me = worker.index();
-        // Changed values travel to the workers whose edges read them: with every vertex
-        // active (the exact mirror lists will pay) from the start, otherwise to every peer
-        // (whole ranges) until enough dense supersteps came.
-        let mut mirrors =
-            if config.all_active { model_mirrors(self)? } else { whole_ranges(&self.parts, me) };
-        let mut dense_supersteps = 0u32;
         let way = match config.direction {
             EdgeDirection::In => OVER_IN,
             EdgeDirection::Out => OVER_OUT,
             EdgeDirection::All => OVER_ALL,
         };
+        // Changed values travel to the workers whose edges read them: with every vertex
+        // active (the exact mirror lists will pay) from the start, otherwise to every peer
+        // (whole ranges) until enough dense supersteps came.
+        let exact = |graph: &Self| -> Result<ReadLists> {
+            Ok(model_mirrors(graph)?.into_iter().nth(way).unwrap_or_default())
+        };
+        let mut mirrors = if config.all_active { exact(self)? } else { whole_ranges(&self.parts, me) };
+        let mut dense_supersteps = 0u32;
         let mut segmented: Option<Vec<(Segmented, &Vec<EV>)>> = None;
         // A segmented gather's sums: values beside a bitmap of the vertices with one (no
         // `Option` per vertex: half the bytes for an `f64`, so more of it stays in cache).
@@ -287,7 +291,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             if !sparse && !config.all_active {
                 dense_supersteps += 1;
                 if dense_supersteps == MIRRORS_AFTER + 1 {
-                    mirrors = model_mirrors(self)?;
+                    mirrors = exact(self)?;
                 }
             }
             if sparse {
@@ -407,7 +411,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     if w == me {
                         return Vec::new();
                     }
-                    vec![on_list(&updates, &mirrors[way].wanted[w], lo, spare.pop().unwrap_or_default())]
+                    vec![on_list(&updates, &mirrors.wanted[w], lo, spare.pop().unwrap_or_default())]
                 })
                 .collect();
             let received = worker.all_to_all(outgoing)?;
@@ -438,7 +442,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                         spare.push(pairs);
                     }
                     Changes::OnList { words, values } => {
-                        let read = &mirrors[way].read[w];
+                        let read = &mirrors.read[w];
                         let set = (0..read.len()).filter(|&k| words[k / 64] & (1 << (k % 64)) != 0);
                         for (k, value) in set.zip(values) {
                             write(read[k], value);

@@ -32,6 +32,7 @@
 //! ```
 
 use std::marker::PhantomData;
+use std::rc::Rc;
 
 use eddy_core::iteration::superstep::{decode, encode};
 use eddy_core::{
@@ -816,7 +817,8 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut buffer: Vec<M> = Vec::new();
         let mut pooled: Option<Broadcasts<M>> = None;
         // Computed at the first dense superstep (on every worker alike).
-        let mut mirrors: Option<[ReadLists; 3]> = None;
+        // Shared: the whole-range lists are the same for the three ways.
+        let mut mirrors: Option<[Rc<ReadLists>; 3]> = None;
         let (mut dense_supersteps, mut all_awake, mut exact) = (0u32, 0u32, false);
         // Segmented in-lists and out-lists, built once enough supersteps pulled complete
         // slot sets; the messages pulled for this worker's vertices.
@@ -838,10 +840,11 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             if dense {
                 dense_supersteps += 1;
                 if !exact && (dense_supersteps > MIRRORS_AFTER || all_awake > 2) {
-                    mirrors = Some(model_mirrors(self)?);
+                    mirrors = Some(model_mirrors(self)?.map(Rc::new));
                     exact = true;
                 } else if mirrors.is_none() {
-                    mirrors = Some(whole_ranges(parts, me));
+                    let whole = Rc::new(whole_ranges(parts, me));
+                    mirrors = Some([Rc::clone(&whole), Rc::clone(&whole), whole]);
                 }
             }
             let broadcasts = dense.then(|| {
