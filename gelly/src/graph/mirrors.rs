@@ -30,6 +30,12 @@ pub(crate) fn mark(bits: &mut [u64], u: u32) {
     bits[(u / 64) as usize] |= 1 << (u % 64);
 }
 
+/// Whether bit `u` is set.
+#[inline]
+pub(crate) fn is_marked(bits: &[u64], u: u32) -> bool {
+    bits[(u / 64) as usize] & (1 << (u % 64)) != 0
+}
+
 /// The mirror lists of each bitmap of vertices read (bits of this worker's own vertices are
 /// ignored), with one exchange for all of them. Collective.
 ///
@@ -47,7 +53,7 @@ pub(crate) fn exchange_reads(
         if w == me {
             return Vec::new();
         }
-        (bounds[w]..bounds[w + 1]).filter(|&u| bits[(u / 64) as usize] & (1 << (u % 64)) != 0).collect()
+        (bounds[w]..bounds[w + 1]).filter(|&u| is_marked(bits, u)).collect()
     };
     let read: Vec<Vec<Vec<u32>>> =
         bitmaps.iter().map(|bits| (0..p).map(|w| listed(bits, w)).collect()).collect();

@@ -17,7 +17,7 @@ use eddy_core::{
 };
 
 use crate::graph::mirrors::{
-    MIRRORS_AFTER, OVER_ALL, OVER_IN, OVER_OUT, ReadLists, model_mirrors, whole_ranges,
+    MIRRORS_AFTER, OVER_ALL, OVER_IN, OVER_OUT, ReadLists, is_marked, mark, model_mirrors, whole_ranges,
 };
 use crate::graph::segments::Segmented;
 use crate::graph::{EdgeDirection, Graph};
@@ -149,7 +149,7 @@ fn on_list<VV: Clone>(
     let values = spare
         .drain(..)
         .map(|(k, value)| {
-            words[k as usize / 64] |= 1 << (k % 64);
+            mark(&mut words, k);
             value
         })
         .collect();
@@ -353,14 +353,13 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                         let mut pair = None;
                         fold_into(&mut pair, offsets.len(), get, &sum);
                         let Some(f) = pair else { return };
-                        let (word, bit) = (t / 64, 1u64 << (t % 64));
-                        if summed[word] & bit != 0 {
+                        if is_marked(&summed, t as u32) {
                             totals[t] = sum(totals[t].clone(), f);
                         } else {
                             if totals.is_empty() {
                                 totals = vec![f.clone(); len];
                             }
-                            summed[word] |= bit;
+                            mark(&mut summed, t as u32);
                             totals[t] = f;
                         }
                     });
@@ -370,7 +369,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
             for i in visit {
                 let i = i as usize;
                 let total = if segmented_pull {
-                    (summed[i / 64] & (1 << (i % 64)) != 0).then(|| totals[i].clone())
+                    is_marked(&summed, i as u32).then(|| totals[i].clone())
                 } else {
                     let named = ways.iter().any(|(used, adjacency)| {
                         *used && adjacency.neighbors(i).iter().any(|&u| changed_bits[u as usize])
@@ -443,7 +442,7 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
                     }
                     Changes::OnList { words, values } => {
                         let read = &mirrors.read[w];
-                        let set = (0..read.len()).filter(|&k| words[k / 64] & (1 << (k % 64)) != 0);
+                        let set = (0..read.len()).filter(|&k| is_marked(&words, k as u32));
                         for (k, value) in set.zip(values) {
                             write(read[k], value);
                         }

@@ -40,7 +40,7 @@ use eddy_core::{
 };
 
 use crate::graph::mirrors::{
-    MIRRORS_AFTER, OVER_ALL, OVER_IN, OVER_OUT, ReadLists, model_mirrors, whole_ranges,
+    MIRRORS_AFTER, OVER_ALL, OVER_IN, OVER_OUT, ReadLists, is_marked, model_mirrors, whole_ranges,
 };
 use crate::graph::segments::Segmented;
 use crate::graph::{EdgeDirection, Graph, Partitioning};
@@ -485,7 +485,7 @@ impl<M: Clone> Slots<M> {
 
     #[inline]
     fn has(&self, index: u32) -> bool {
-        self.present[(index / 64) as usize] & (1 << (index % 64)) != 0
+        is_marked(&self.present, index)
     }
 
     #[inline]
@@ -735,9 +735,10 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
     ) {
         let lo = self.lo() as usize;
         let len = self.values.len();
-        for (way, (out, inn)) in
-            [(SENT_OUT, (true, false)), (SENT_IN, (false, true)), (SENT_ALL, (true, true))]
-        {
+        let ways =
+            [(SENT_OUT, EdgeDirection::Out), (SENT_IN, EdgeDirection::In), (SENT_ALL, EdgeDirection::All)];
+        for (way, direction) in ways {
+            let (out, inn) = sides(direction);
             let slots = &mut broadcasts.slots[way];
             if !slots.sent {
                 continue;
@@ -816,8 +817,8 @@ impl<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone> Graph<'w, K, VV, EV> 
         let mut candidates: Vec<u32> = Vec::new();
         let mut buffer: Vec<M> = Vec::new();
         let mut pooled: Option<Broadcasts<M>> = None;
-        // Computed at the first dense superstep (on every worker alike).
-        // Shared: the whole-range lists are the same for the three ways.
+        // Whole ranges from the first dense superstep, exact lists once they pay (below); the
+        // whole-range lists are one set shared by the three ways.
         let mut mirrors: Option<[Rc<ReadLists>; 3]> = None;
         let (mut dense_supersteps, mut all_awake, mut exact) = (0u32, 0u32, false);
         // Segmented in-lists and out-lists, built once enough supersteps pulled complete
