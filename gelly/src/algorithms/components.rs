@@ -119,28 +119,37 @@ fn merge_forests(worker: &eddy_core::Worker, parent: &mut [u32]) -> Result<()> {
     Ok(())
 }
 
-/// Where the models' label propagation starts: each vertex's smallest key among itself and
-/// its neighbours in either direction. Starting from there rather than from each vertex's
-/// own key puts the propagation one superstep ahead (after superstep `s` a vertex holds the
-/// smallest key within `s + 1` hops instead of `s`), and on a small-world graph that
-/// superstep is one of the few in which nearly every vertex sends. Dense indices are in key
-/// order, so the smallest key is the key of the smallest index: a pass over this worker's
-/// edge lists, no exchange.
-fn smallest_nearby_keys<'w, K: VertexKey, VV, EV: Clone>(
+/// Where the models' label propagation starts: each vertex's smallest dense index among
+/// itself and its neighbours in either direction. Starting from there rather than from each
+/// vertex's own index puts the propagation one superstep ahead (after superstep `s` a vertex
+/// holds the smallest index within `s + 1` hops instead of `s`), and on a small-world graph
+/// that superstep is one of the few in which nearly every vertex sends. The models propagate
+/// dense indices (`u32`) rather than keys: dense indices are in key order, so the smallest
+/// index is the index of the smallest key, and half the bytes of a `u64` key per message and
+/// per value keep more of the randomly read labels in cache. [`keyed`] maps them back.
+fn smallest_nearby_indices<'w, K: VertexKey, VV, EV: Clone>(
     graph: &Graph<'w, K, VV, EV>,
-) -> Graph<'w, K, K, EV> {
+) -> Graph<'w, K, u32, EV> {
     let lo = graph.lo();
-    let keys: Vec<K> = (0..graph.values.len())
-        .map(|i| {
-            let smallest = |nbrs: &[u32]| nbrs.iter().copied().min().unwrap_or(u32::MAX);
-            let own = lo + i as u32;
-            graph
-                .ids
-                .key(own.min(smallest(graph.out.neighbors(i))).min(smallest(graph.inn.neighbors(i))))
-                .clone()
-        })
+    let smallest = |nbrs: &[u32]| nbrs.iter().copied().min().unwrap_or(u32::MAX);
+    let labels: Vec<u32> = (0..graph.values.len())
+        .map(|i| (lo + i as u32).min(smallest(graph.out.neighbors(i))).min(smallest(graph.inn.neighbors(i))))
         .collect();
-    graph.with_values(keys)
+    graph.with_values(labels)
+}
+
+/// The labels of a model's run as keys, with its summary.
+fn keyed<'w, K: VertexKey, EV: Clone>(
+    (labels, summary): (Graph<'w, K, u32, EV>, IterationSummary<()>),
+) -> (Graph<'w, K, K, EV>, IterationSummary<()>) {
+    let keys = labels.values.iter().map(|&i| labels.ids.key(i).clone()).collect();
+    (labels.with_values(keys), summary)
+}
+
+/// The min combiner of the models' label propagation.
+#[inline]
+fn keep_smaller(a: &mut u32, b: u32) {
+    *a = (*a).min(b);
 }
 
 /// Weakly connected components in the vertex-centric model (min-label propagation with a
@@ -152,14 +161,10 @@ pub fn wcc_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     graph: &Graph<'w, K, VV, EV>,
     max_iterations: u32,
 ) -> Result<(Graph<'w, K, K, EV>, IterationSummary<()>)> {
-    let start = smallest_nearby_keys(graph);
-    let config = VertexCentric::new(max_iterations).combiner(|a: &mut K, b: K| {
-        if b < *a {
-            *a = b;
-        }
-    });
-    start.run_vertex_centric(config, |v, messages| {
-        let smaller = messages.iter().min().filter(|m| *m < v.value()).cloned();
+    let start = smallest_nearby_indices(graph);
+    let config = VertexCentric::new(max_iterations).combiner(keep_smaller);
+    let run = start.run_vertex_centric(config, |v, messages| {
+        let smaller = messages.iter().min().filter(|m| *m < v.value()).copied();
         let announce = match smaller {
             Some(m) => {
                 v.set_value(m);
@@ -168,11 +173,12 @@ pub fn wcc_vertex_centric<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
             None => v.superstep() == 1,
         };
         if announce {
-            let label = v.value().clone();
+            let label = *v.value();
             v.send_to_neighbors(EdgeDirection::All, label);
         }
         v.vote_to_halt();
-    })
+    })?;
+    Ok(keyed(run))
 }
 
 /// Weakly connected components in the scatter-gather model.
@@ -183,21 +189,17 @@ pub fn wcc_scatter_gather<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     graph: &Graph<'w, K, VV, EV>,
     max_iterations: u32,
 ) -> Result<(Graph<'w, K, K, EV>, IterationSummary<()>)> {
-    let start = smallest_nearby_keys(graph);
-    let config =
-        ScatterGather::new(max_iterations).direction(EdgeDirection::All).combiner(|a: &mut K, b: K| {
-            if b < *a {
-                *a = b;
-            }
-        });
-    start.run_scatter_gather(
+    let start = smallest_nearby_indices(graph);
+    let config = ScatterGather::new(max_iterations).direction(EdgeDirection::All).combiner(keep_smaller);
+    let run = start.run_scatter_gather(
         config,
         |s| {
-            let label = s.value().clone();
+            let label = *s.value();
             s.send_to_all(label);
         },
-        |vertex, messages| messages.iter().min().filter(|m| *m < vertex.value()).cloned(),
-    )
+        |vertex, messages| messages.iter().min().filter(|m| *m < vertex.value()).copied(),
+    )?;
+    Ok(keyed(run))
 }
 
 /// Weakly connected components in the gather-sum-apply model.
@@ -208,12 +210,13 @@ pub fn wcc_gsa<'w, K: VertexKey, VV: Data + Clone, EV: Data + Clone>(
     graph: &Graph<'w, K, VV, EV>,
     max_iterations: u32,
 ) -> Result<(Graph<'w, K, K, EV>, IterationSummary<()>)> {
-    let start = smallest_nearby_keys(graph);
+    let start = smallest_nearby_indices(graph);
     let config = GatherSumApply::new(max_iterations).direction(EdgeDirection::All);
-    start.run_gather_sum_apply(
+    let run = start.run_gather_sum_apply(
         config,
-        |neighbor: &K, _| neighbor.clone(),
+        |neighbor: &u32, _| *neighbor,
         |a, b| a.min(b),
         |_, value, smallest| smallest.filter(|s| s < value),
-    )
+    )?;
+    Ok(keyed(run))
 }
