@@ -143,6 +143,83 @@ pub(crate) enum Command {
                       eddy sssp roads.txt --source 7 --output dist.tsv\n  \
                       eddy sssp roads.txt --source 7 --unweighted   # hop counts despite weights")]
     Sssp(SsspArgs),
+    /// Triangles of the undirected simple graph: how many each vertex is part of, and
+    /// their total; --list writes the triangles themselves.
+    ///
+    /// The input is read as an undirected simple graph: edge directions, repeated edges and
+    /// self-loops are ignored (networkx's Graph(G) without its self-loops). Counts equal
+    /// networkx's triangles().
+    #[command(
+        after_help = "Examples:\n  \
+                      eddy triangles                                 # karate club: 45 triangles\n  \
+                      eddy triangles graph.txt --output counts.tsv\n  \
+                      eddy triangles graph.txt --list --output triangles.tsv\n  \
+                      eddy triangles --generate rmat:18 --parallelism 2 --json",
+        after_long_help = "Examples:\n  \
+                      eddy triangles                                 # karate club: 45 triangles\n  \
+                      eddy triangles graph.txt --output counts.tsv\n  \
+                      eddy triangles graph.txt --list --output triangles.tsv\n  \
+                      eddy triangles --generate rmat:18 --parallelism 2 --json\n\n\
+                      --json keys: the common ones (see eddy help pagerank) and triangles (the \
+                      total).\n\n\
+                      --output FILE: `vertex<TAB>count` per vertex (`vertex,count` in a .csv), or \
+                      with --list `a<TAB>b<TAB>c` per triangle."
+    )]
+    Triangles(TrianglesArgs),
+    /// Local clustering coefficients of the undirected simple graph (networkx's
+    /// clustering), with the average and the global coefficient (networkx's
+    /// average_clustering and transitivity).
+    ///
+    /// The input is read as an undirected simple graph: edge directions, repeated edges and
+    /// self-loops are ignored. A vertex of degree d in t triangles has 2t / (d(d-1)), 0
+    /// when d < 2; the average counts every vertex; the global coefficient is three times
+    /// the triangles over the connected triples.
+    #[command(
+        after_help = "Examples:\n  \
+                      eddy clustering                                # karate club\n  \
+                      eddy clustering graph.txt --output coefficients.csv\n  \
+                      eddy clustering --generate rmat:18 --json",
+        after_long_help = "Examples:\n  \
+                      eddy clustering                                # karate club\n  \
+                      eddy clustering graph.txt --output coefficients.csv\n  \
+                      eddy clustering --generate rmat:18 --json\n\n\
+                      --json keys: the common ones (see eddy help pagerank) and \
+                      average_clustering, global_clustering, triangles, triplets.\n\n\
+                      --output FILE: `vertex<TAB>value` per vertex (`vertex,value` in a .csv)."
+    )]
+    Clustering(LibraryArgs),
+    /// Core numbers of the undirected simple graph (networkx's core_number): the largest k
+    /// such that the vertex belongs to a subgraph where every vertex has degree >= k.
+    ///
+    /// The input is read as an undirected simple graph: edge directions, repeated edges and
+    /// self-loops are ignored.
+    #[command(
+        after_help = "Examples:\n  \
+                      eddy kcore                                     # karate club: max core 4\n  \
+                      eddy kcore graph.txt --output cores.tsv\n  \
+                      eddy kcore --generate rmat:18 --json",
+        after_long_help = "Examples:\n  \
+                      eddy kcore                                     # karate club: max core 4\n  \
+                      eddy kcore graph.txt --output cores.tsv\n  \
+                      eddy kcore --generate rmat:18 --json\n\n\
+                      --json keys: the common ones (see eddy help pagerank) and max_core.\n\n\
+                      --output FILE: `vertex<TAB>k` per vertex (`vertex,k` in a .csv)."
+    )]
+    Kcore(LibraryArgs),
+    /// Strongly connected components of the directed graph: each vertex is labelled with
+    /// the smallest vertex id of its component.
+    #[command(
+        after_help = "Examples:\n  \
+                      eddy scc graph.txt --output labels.tsv\n  \
+                      eddy scc --generate rmat:18 --json",
+        after_long_help = "Examples:\n  \
+                      eddy scc graph.txt --output labels.tsv\n  \
+                      eddy scc --generate rmat:18 --json\n\n\
+                      --json keys: the common ones (see eddy help pagerank) and components, \
+                      largest_component.\n\n\
+                      --output FILE: `vertex<TAB>label` per vertex (`vertex,label` in a .csv)."
+    )]
+    Scc(LibraryArgs),
     /// Generates a graph and writes it as an edge-list file.
     #[command(after_help = "Examples:\n  \
                       eddy generate rmat:16 -o rmat16.txt.gz         # 2^16 vertices, 16 edges each, gzip\n  \

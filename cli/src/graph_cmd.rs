@@ -1,4 +1,5 @@
-//! `eddy pagerank`, `eddy cc` and `eddy sssp`: run one gelly algorithm as a named job
+//! `eddy pagerank`, `cc`, `sssp` and the library's commands (`triangles`, `clustering`,
+//! …): run one gelly algorithm as a named job
 //! ([`crate::jobs::graph`]) on a [`eddy_runtime::LocalRuntime`] or a cluster, then write
 //! the per-vertex result and report.
 //!
@@ -26,8 +27,9 @@ use serde_json::Value;
 use crate::args::{InputArgs, RunArgs};
 use crate::input::Source;
 use crate::jobs::graph::{
-    ComponentsJob, GraphInput, GraphPart, PageRankJob, ShortestPathsJob, prepare_cc, prepare_pagerank,
-    prepare_sssp,
+    ClusteringFigures, ComponentsJob, GraphInput, GraphPart, LibraryJob, PageRankJob, ShortestPathsJob,
+    TriangleFigures, TrianglesJob, prepare_cc, prepare_clustering, prepare_kcore, prepare_pagerank,
+    prepare_scc, prepare_sssp, prepare_triangles,
 };
 use crate::jobs::{self, Target};
 use crate::output::{self, Report, Top};
@@ -51,6 +53,17 @@ pub(crate) enum Algorithm {
         /// Count hops even on a weighted input.
         unweighted: bool,
     },
+    /// Triangles per vertex, or (`list`) the triangles themselves.
+    Triangles {
+        /// Write the triangles instead of the counts.
+        list: bool,
+    },
+    /// Local, average and global clustering coefficients.
+    Clustering,
+    /// Core numbers.
+    CoreNumbers,
+    /// Strongly connected components.
+    StrongComponents,
 }
 
 impl Algorithm {
@@ -59,15 +72,21 @@ impl Algorithm {
             Algorithm::PageRank(_) => "pagerank",
             Algorithm::Components => "cc",
             Algorithm::ShortestPaths { .. } => "sssp",
+            Algorithm::Triangles { .. } => "triangles",
+            Algorithm::Clustering => "clustering",
+            Algorithm::CoreNumbers => "kcore",
+            Algorithm::StrongComponents => "scc",
         }
     }
 }
 
-/// All workers' results joined: every vertex sorted by id, and worker 0's view.
+/// All workers' results joined: every vertex sorted by id, worker 0's view, and the
+/// other workers' aggregates (a listing algorithm's shares).
 struct Joined<V, A> {
     keys: Vec<u64>,
     values: Vec<V>,
     first: GraphPart<V, A>,
+    others: Vec<Option<A>>,
 }
 
 fn join<V, A>(parts: Vec<GraphPart<V, A>>) -> Result<Joined<V, A>> {
@@ -75,12 +94,14 @@ fn join<V, A>(parts: Vec<GraphPart<V, A>>) -> Result<Joined<V, A>> {
     let Some(mut first) = parts.next() else { anyhow::bail!("internal error: the job ran on no worker") };
     let mut keys = std::mem::take(&mut first.keys);
     let mut values = std::mem::take(&mut first.values);
+    let mut others = Vec::new();
     for mut part in parts {
         keys.append(&mut part.keys);
         values.append(&mut part.values);
+        others.push(part.aggregate);
     }
     debug_assert!(keys.is_sorted_by(|a, b| a < b), "partitions are contiguous key ranges in worker order");
-    Ok(Joined { keys, values, first })
+    Ok(Joined { keys, values, first, others })
 }
 
 /// Runs graph job `name` on `target` and joins the workers' parts (see the module
@@ -142,24 +163,57 @@ pub(crate) fn run(algorithm: Algorithm, model: Model, input: &InputArgs, run: &R
         Algorithm::PageRank(params) => {
             let job = PageRankJob { input: graph, params, model };
             let joined = execute(&target, name, job, prepare_pagerank, &progress, stage)?;
-            write_output(run, &joined)?;
+            write_output(run, "value", &joined)?;
             pagerank_report(&joined, &params)
         }
         Algorithm::Components => {
             let job = ComponentsJob { input: graph, model };
             let joined = execute(&target, name, job, prepare_cc, &progress, stage)?;
-            write_output(run, &joined)?;
+            write_output(run, "value", &joined)?;
             components_report(&joined)
         }
         Algorithm::ShortestPaths { source, unweighted } => {
             let job = ShortestPathsJob { input: graph, source, unweighted, model };
             let joined = execute(&target, name, job, prepare_sssp, &progress, stage)?;
-            write_output(run, &joined)?;
+            write_output(run, "value", &joined)?;
             paths_report(&joined, source)
+        }
+        Algorithm::Triangles { list } => {
+            let job = TrianglesJob { input: graph, list };
+            let mut joined = execute(&target, name, job, prepare_triangles, &progress, stage)?;
+            match (&run.output, list) {
+                (Some(path), true) => write_triangles(path, &mut joined)?,
+                _ => write_output(run, "count", &joined)?,
+            }
+            let mut report = triangles_report(&joined);
+            if list {
+                report.written = Some((joined.first.aggregate.as_ref().map_or(0, |f| f.total), "triangles"));
+            }
+            report
+        }
+        Algorithm::Clustering => {
+            let job = LibraryJob { input: graph };
+            let joined = execute(&target, name, job, prepare_clustering, &progress, stage)?;
+            write_output(run, "value", &joined)?;
+            clustering_report(&joined)
+        }
+        Algorithm::CoreNumbers => {
+            let job = LibraryJob { input: graph };
+            let joined = execute(&target, name, job, prepare_kcore, &progress, stage)?;
+            write_output(run, "k", &joined)?;
+            kcore_report(&joined)
+        }
+        Algorithm::StrongComponents => {
+            let job = LibraryJob { input: graph };
+            let joined = execute(&target, name, job, prepare_scc, &progress, stage)?;
+            write_output(run, "label", &joined)?;
+            components_report(&joined)
         }
     };
     drop(progress);
-    report.details.insert(0, ("model", model.name().into()));
+    if matches!(name, "pagerank" | "cc" | "sssp") {
+        report.details.insert(0, ("model", model.name().into()));
+    }
     if let Some(path) = file.filter(|_| report.edges == 0) {
         // An empty graph is valid input, but an empty file is most likely a mistake.
         eprintln!("warning: {} has no edges", path.display());
@@ -168,11 +222,26 @@ pub(crate) fn run(algorithm: Algorithm, model: Model, input: &InputArgs, run: &R
     print(run, &report)
 }
 
-fn write_output<V: std::fmt::Display, A>(run: &RunArgs, joined: &Joined<V, A>) -> Result<()> {
+/// Writes every vertex's value to `--output`, if given, under the header `vertex,COLUMN`
+/// in a `.csv`.
+fn write_output<V: std::fmt::Display, A>(run: &RunArgs, column: &str, joined: &Joined<V, A>) -> Result<()> {
     match &run.output {
-        Some(path) => output::write_vertex_values(path, &joined.keys, &joined.values),
+        Some(path) => output::write_vertex_values(path, column, &joined.keys, &joined.values),
         None => Ok(()),
     }
+}
+
+/// Writes every worker's listed triangles to `path`, sorted.
+fn write_triangles(path: &std::path::Path, joined: &mut Joined<u64, TriangleFigures>) -> Result<()> {
+    let shares = std::iter::once(&mut joined.first.aggregate).chain(&mut joined.others);
+    let mut all: Vec<[u64; 3]> = shares.flatten().flat_map(|f| std::mem::take(&mut f.listed)).collect();
+    all.sort_unstable();
+    output::write_table(path, &["a", "b", "c"], |out, s| {
+        for [a, b, c] in &all {
+            writeln!(out, "{a}{s}{b}{s}{c}")?;
+        }
+        Ok(())
+    })
 }
 
 /// The algorithm-specific part of a report.
@@ -186,6 +255,8 @@ struct Partial {
     compute: Duration,
     details: Vec<(&'static str, Value)>,
     top: Top,
+    /// The rows of `--output`, if not one per vertex.
+    written: Option<(u64, &'static str)>,
 }
 
 impl Partial {
@@ -201,6 +272,7 @@ impl Partial {
             compute: first.compute,
             details,
             top,
+            written: None,
         }
     }
 }
@@ -217,6 +289,7 @@ fn finish(partial: Partial, algorithm: &Algorithm, run: &RunArgs, parallelism: u
         compute: partial.compute,
         parallelism,
         output: run.output.clone(),
+        written: partial.written.unwrap_or((partial.vertices, "vertices")),
         details: partial.details,
         top: partial.top,
     }
@@ -256,6 +329,44 @@ fn components_report(joined: &Joined<u64, ()>) -> Partial {
             columns: ["component", "size"],
             rows,
         },
+    )
+}
+
+fn triangles_report(joined: &Joined<u64, TriangleFigures>) -> Partial {
+    let total = joined.first.aggregate.as_ref().map_or(0, |f| f.total);
+    let top = output::top_k(&joined.keys, &joined.values, TOP, |&c| c > 0, u64::cmp);
+    let rows = top.iter().map(|&i| (joined.keys[i], joined.values[i].into())).collect();
+    let title = "vertices in the most triangles";
+    Partial::new(
+        joined,
+        vec![("triangles", total.into())],
+        Top { title, columns: ["vertex", "triangles"], rows },
+    )
+}
+
+fn clustering_report(joined: &Joined<f64, ClusteringFigures>) -> Partial {
+    let summary = joined.first.aggregate.as_ref().map(|f| f.summary);
+    let details = vec![
+        ("average_clustering", summary.map(|s| s.average).into()),
+        ("global_clustering", summary.map(|s| s.global).into()),
+        ("triangles", summary.map(|s| s.triangles).into()),
+        ("triplets", summary.map(|s| s.triplets).into()),
+    ];
+    let top = output::top_k(&joined.keys, &joined.values, TOP, |&c| c > 0.0, f64::total_cmp);
+    let rows = top.iter().map(|&i| (joined.keys[i], joined.values[i].into())).collect();
+    let title = "highest local clustering coefficients";
+    Partial::new(joined, details, Top { title, columns: ["vertex", "coefficient"], rows })
+}
+
+fn kcore_report(joined: &Joined<u64, ()>) -> Partial {
+    let top = output::top_k(&joined.keys, &joined.values, TOP, |_| true, u64::cmp);
+    let max_core = top.first().map_or(0, |&i| joined.values[i]);
+    let rows = top.iter().map(|&i| (joined.keys[i], joined.values[i].into())).collect();
+    let title = "highest core numbers";
+    Partial::new(
+        joined,
+        vec![("max_core", max_core.into())],
+        Top { title, columns: ["vertex", "core"], rows },
     )
 }
 

@@ -1,8 +1,8 @@
 //! The CLI's algorithms as named jobs: what cluster mode runs on TaskManager processes,
 //! and what the commands run locally.
 //!
-//! Every algorithm command (`pagerank`, `cc`, `sssp`, `kmeans`, `logreg`, `linreg`,
-//! `als`) is a job with serializable parameters — the input's *source* (a file path, a
+//! Every algorithm command (`pagerank`, `cc`, `sssp`, `triangles`, `clustering`, `kcore`,
+//! `scc`, `kmeans`, `logreg`, `linreg`, `als`) is a job with serializable parameters — the input's *source* (a file path, a
 //! generator spec or the built-in data set, never loaded data), the flags and the
 //! algorithm's parameters — and a `prepare_<job>` function that runs once per process:
 //! it loads or generates the input there and returns the per-worker body, whose result
@@ -14,7 +14,7 @@
 //! directly and its body runs on a [`LocalRuntime`] — nothing is serialized, so a local
 //! run costs what it did before jobs had names.
 //!
-//! Families: [`graph`] (pagerank, cc, sssp), [`kmeans`], [`supervised`] (logreg, linreg),
+//! Families: [`graph`] (pagerank, cc, sssp and the graph library's commands), [`kmeans`], [`supervised`] (logreg, linreg),
 //! [`als`]; their inputs are [`crate::input`]'s (a graph's edges, a feature table).
 //!
 //! Dependencies point one way: the commands build the parameters and the [`Target`] from
@@ -170,9 +170,10 @@ where
     }
 }
 
-/// Every job this binary runs by name: `pagerank`, `cc`, `sssp`, `kmeans`, `logreg`,
-/// `linreg` and `als` (the subcommands' names), with the parameter types
-/// [`graph::PageRankJob`], [`graph::ComponentsJob`], [`graph::ShortestPathsJob`],
+/// Every job this binary runs by name: `pagerank`, `cc`, `sssp`, `triangles`,
+/// `clustering`, `kcore`, `scc`, `kmeans`, `logreg`, `linreg` and `als` (the subcommands' names), with the
+/// parameter types [`graph::PageRankJob`], [`graph::ComponentsJob`],
+/// [`graph::ShortestPathsJob`], [`graph::TrianglesJob`], [`graph::LibraryJob`],
 /// [`kmeans::KMeansJob`], [`supervised::LogregJob`], [`supervised::LinregJob`] and
 /// [`als::AlsJob`].
 pub(crate) fn registry() -> JobRegistry {
@@ -181,6 +182,10 @@ pub(crate) fn registry() -> JobRegistry {
         .register("pagerank", graph::prepare_pagerank)
         .register("cc", graph::prepare_cc)
         .register("sssp", graph::prepare_sssp)
+        .register("triangles", graph::prepare_triangles)
+        .register("clustering", graph::prepare_clustering)
+        .register("kcore", graph::prepare_kcore)
+        .register("scc", graph::prepare_scc)
         .register("kmeans", kmeans::prepare_kmeans)
         .register("logreg", supervised::prepare_logreg)
         .register("linreg", supervised::prepare_linreg)

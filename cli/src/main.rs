@@ -37,7 +37,7 @@ mod progress;
 use std::process::ExitCode;
 
 use clap::Parser;
-use eddy_gelly::algorithms::PageRank;
+use eddy_gelly::algorithms::{Model, PageRank};
 
 use crate::args::{Cli, Command};
 use crate::graph_cmd::Algorithm;
@@ -65,8 +65,8 @@ fn main() -> ExitCode {
 }
 
 /// The error of an `eddy submit` whose job is not an algorithm command.
-const SUBMIT_RUNS: &str =
-    "eddy submit runs an algorithm command: pagerank, cc, sssp, kmeans, logreg, linreg or als";
+const SUBMIT_RUNS: &str = "eddy submit runs an algorithm command: pagerank, cc, sssp, triangles, clustering, kcore, scc, \
+     kmeans, logreg, linreg or als";
 
 /// The command to run and the count of `-v` flags: `eddy submit`'s job becomes its
 /// algorithm command with `--cluster` set, and the `-v` flags given after the job's
@@ -83,6 +83,10 @@ fn resolve(cli: Cli) -> anyhow::Result<(Command, u8)> {
         Command::Pagerank(c) => &mut c.run.cluster,
         Command::Cc(c) => &mut c.run.cluster,
         Command::Sssp(c) => &mut c.run.cluster,
+        Command::Triangles(c) => &mut c.run.cluster,
+        Command::Clustering(c) => &mut c.run.cluster,
+        Command::Kcore(c) => &mut c.run.cluster,
+        Command::Scc(c) => &mut c.run.cluster,
         Command::Kmeans(c) => &mut c.run.cluster,
         Command::Logreg(c) => &mut c.run.cluster,
         Command::Linreg(c) => &mut c.run.cluster,
@@ -109,6 +113,12 @@ fn run_command(command: Command) -> anyhow::Result<()> {
             let algorithm = Algorithm::ShortestPaths { source: a.source, unweighted: a.unweighted };
             graph_cmd::run(algorithm, a.model, &a.input, &a.run)
         }
+        Command::Triangles(a) => {
+            graph_cmd::run(Algorithm::Triangles { list: a.list }, Model::Fast, &a.input, &a.run)
+        }
+        Command::Clustering(a) => graph_cmd::run(Algorithm::Clustering, Model::Fast, &a.input, &a.run),
+        Command::Kcore(a) => graph_cmd::run(Algorithm::CoreNumbers, Model::Fast, &a.input, &a.run),
+        Command::Scc(a) => graph_cmd::run(Algorithm::StrongComponents, Model::Fast, &a.input, &a.run),
         Command::Generate(a) => generate_cmd::run(&a),
         Command::Kmeans(a) => ml_cmd::kmeans(&a),
         Command::Logreg(a) => ml_cmd::logreg(&a),

@@ -47,23 +47,43 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
-/// Writes one `vertex<TAB>value` line per vertex (or `vertex,value` under a header when
-/// `path` ends in `.csv`), in the order given — the callers pass vertices sorted by id.
+/// Writes one `vertex<TAB>value` line per vertex (or `vertex,COLUMN` under a header when
+/// `path` ends in `.csv`; `column` names the value), in the order given — the callers
+/// pass vertices sorted by id.
 ///
 /// # Errors
 /// The file cannot be created, written or renamed; nothing is left behind then.
-pub(crate) fn write_vertex_values<V: Display>(path: &Path, keys: &[u64], values: &[V]) -> Result<()> {
+pub(crate) fn write_vertex_values<V: Display>(
+    path: &Path,
+    column: &str,
+    keys: &[u64],
+    values: &[V],
+) -> Result<()> {
     debug_assert_eq!(keys.len(), values.len());
-    let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let staged = Staged::write(path, |out| {
-        let separator = if csv { ',' } else { '\t' };
-        if csv {
-            writeln!(out, "vertex,value")?;
-        }
+    write_table(path, &["vertex", column], |out, separator| {
         for (key, value) in keys.iter().zip(values) {
             writeln!(out, "{key}{separator}{value}")?;
         }
         Ok(())
+    })
+}
+
+/// Writes a table: `rows` writes its lines with the separator given (a tab, or a comma
+/// under a header of `columns` when `path` ends in `.csv`).
+///
+/// # Errors
+/// The file cannot be created, written or renamed; nothing is left behind then.
+pub(crate) fn write_table(
+    path: &Path,
+    columns: &[&str],
+    rows: impl FnOnce(&mut dyn Write, char) -> std::io::Result<()>,
+) -> Result<()> {
+    let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let staged = Staged::write(path, |out| {
+        if csv {
+            writeln!(out, "{}", columns.join(","))?;
+        }
+        rows(out, if csv { ',' } else { '\t' })
     })?;
     staged.commit()
 }
@@ -197,6 +217,8 @@ pub(crate) struct Report {
     pub(crate) parallelism: usize,
     /// The `--output` file written, if any.
     pub(crate) output: Option<PathBuf>,
+    /// What it holds: how many rows of what ("vertices", "triangles").
+    pub(crate) written: (u64, &'static str),
     /// Algorithm-specific facts, in print order: (JSON key, value).
     pub(crate) details: Vec<(&'static str, Value)>,
     /// The best vertices or components.
@@ -239,7 +261,8 @@ impl Report {
         let mut text = format!("{} on {}\n\n", self.algorithm, self.input);
         match &self.output {
             Some(path) => {
-                text.push_str(&format!("wrote {} vertices to {}\n\n", self.vertices, path.display()))
+                let (rows, what) = self.written;
+                text.push_str(&format!("wrote {rows} {what} to {}\n\n", path.display()));
             }
             None if self.top.rows.is_empty() => text.push_str("(no vertices)\n\n"),
             None => {
@@ -302,10 +325,10 @@ mod tests {
     fn vertex_values_are_written_as_tsv_or_csv_without_leftovers() {
         let dir = scratch("write");
         let tsv = dir.join("x.tsv");
-        write_vertex_values(&tsv, &[1, 2, 3], &[0.1, f64::INFINITY, 2.0]).unwrap();
+        write_vertex_values(&tsv, "value", &[1, 2, 3], &[0.1, f64::INFINITY, 2.0]).unwrap();
         assert_eq!(std::fs::read_to_string(&tsv).unwrap(), "1\t0.1\n2\tinf\n3\t2\n");
         let csv = dir.join("x.csv");
-        write_vertex_values(&csv, &[7], &[7u64]).unwrap();
+        write_vertex_values(&csv, "value", &[7], &[7u64]).unwrap();
         assert_eq!(std::fs::read_to_string(&csv).unwrap(), "vertex,value\n7,7\n");
         let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         names.sort();

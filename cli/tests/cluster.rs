@@ -201,6 +201,27 @@ fn jobs_on_three_taskmanagers_give_local_mode_results_bit_for_bit() {
 }
 
 #[test]
+fn library_jobs_on_two_taskmanagers_give_local_mode_results_bit_for_bit() {
+    let cluster = Cluster::start(2);
+    let scratch = Scratch::new("cluster-library");
+    let cases: [(&str, &[&str]); 5] = [
+        ("triangles", &["triangles", "--generate", "rmat:10:8:3"]),
+        ("listing", &["triangles", "--generate", "rmat:9:8:2", "--list"]),
+        ("clustering", &["clustering", "--generate", "rmat:10:8:3"]),
+        ("kcore", &["kcore", "--generate", "rmat:10:8:3"]),
+        ("scc", &["scc", "--generate", "rmat:11:8:4"]),
+    ];
+    for (name, args) in cases {
+        let (local, remote) = local_and_cluster_with(&cluster, &scratch, name, args, "2");
+        assert!(local.lines().count() > 3, "{name}: {local}");
+        assert_eq!(local, remote, "{name}: cluster output differs from local mode");
+    }
+    let status = cluster.status();
+    let jobs = status["jobs"].as_array().unwrap();
+    assert!(jobs.iter().all(|j| j["state"] == "finished" && j["parallelism"] == 2), "{status}");
+}
+
+#[test]
 fn a_killed_taskmanager_fails_the_job_naming_it_and_the_cluster_runs_the_next_job() {
     let mut cluster = Cluster::start(3);
     let scratch = Scratch::new("cluster-kill");

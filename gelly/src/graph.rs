@@ -27,6 +27,7 @@ mod neighborhood;
 mod parts;
 pub(crate) mod segments;
 mod set_ops;
+pub(crate) mod simple;
 mod transform;
 
 pub(crate) use build::{DenseEdges, assemble};

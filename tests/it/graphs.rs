@@ -11,18 +11,18 @@ use eddy::gelly::Graph;
 use eddy::gelly::algorithms::{Model, PageRank, bfs_in, components_in, pagerank, pagerank_in, sssp_in};
 use eddy::runtime::LocalRuntime;
 
-fn data_dir() -> PathBuf {
+pub(super) fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/graphs")
 }
 
-struct Case {
-    name: String,
-    vertices: usize,
-    edges: usize,
-    source: u64,
+pub(super) struct Case {
+    pub(super) name: String,
+    pub(super) vertices: usize,
+    pub(super) edges: usize,
+    pub(super) source: u64,
 }
 
-fn manifest() -> Vec<Case> {
+pub(super) fn manifest() -> Vec<Case> {
     let text = std::fs::read_to_string(data_dir().join("manifest.tsv")).expect("manifest");
     text.lines()
         .skip(1)
@@ -38,7 +38,7 @@ fn manifest() -> Vec<Case> {
         .collect()
 }
 
-fn expected(name: &str, what: &str) -> BTreeMap<u64, f64> {
+pub(super) fn expected(name: &str, what: &str) -> BTreeMap<u64, f64> {
     let path = data_dir().join(format!("{name}.{what}.tsv"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()

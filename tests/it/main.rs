@@ -7,6 +7,7 @@ mod gelly_api;
 mod graphs;
 mod iterations;
 mod layering;
+mod library;
 mod load;
 mod ml;
 mod net;

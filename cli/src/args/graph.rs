@@ -197,3 +197,32 @@ pub(crate) struct GenerateArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) output: PathBuf,
 }
+
+/// Arguments of `eddy triangles`.
+#[derive(Debug, Args)]
+pub(crate) struct TrianglesArgs {
+    /// The input graph.
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Write the triangles themselves to --output instead of per-vertex counts [default: off]
+    ///
+    /// One `a<TAB>b<TAB>c` line per triangle with a < b < c, sorted (Gelly's
+    /// TriangleListing); a `.csv` FILE gets an `a,b,c` header. Needs --output.
+    #[arg(long, requires = "output", help_heading = "Triangles")]
+    pub(crate) list: bool,
+    /// Runtime and output options.
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+}
+
+/// Arguments of the library commands without options of their own (`clustering`,
+/// `kcore`, `scc`).
+#[derive(Debug, Args)]
+pub(crate) struct LibraryArgs {
+    /// The input graph.
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Runtime and output options.
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+}

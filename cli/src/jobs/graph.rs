@@ -1,5 +1,5 @@
-//! The graph jobs `pagerank`, `cc` and `sssp`: parameters, per-process preparation and
-//! each worker's part of the result.
+//! The graph jobs `pagerank`, `cc`, `sssp` and the library's (`triangles`, `clustering`,
+//! …): parameters, per-process preparation and each worker's part of the result.
 //!
 //! Preparation opens the edge-list file (or generates the edges, or takes the built-in
 //! graph, or reads a pipe once) — [`Input::load`]; in the body every worker reads its
@@ -15,7 +15,10 @@
 use std::time::{Duration, Instant};
 
 use eddy_core::{Data, Worker};
-use eddy_gelly::algorithms::{Model, PageRank, bfs_in, components_in, pagerank_in, sssp_in};
+use eddy_gelly::algorithms::{
+    ClusteringSummary, Model, PageRank, bfs_in, clustering, components_in, core_numbers, pagerank_in,
+    sssp_in, strongly_connected_components, triangle_listing, triangles,
+};
 use eddy_gelly::{Graph, IterationSummary};
 use serde::{Deserialize, Serialize};
 
@@ -65,6 +68,39 @@ pub(crate) struct ShortestPathsJob {
     pub(crate) model: Model,
 }
 
+/// The parameters of job `triangles`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct TrianglesJob {
+    /// The graph.
+    pub(crate) input: GraphInput,
+    /// List the triangles instead of counting them per vertex.
+    pub(crate) list: bool,
+}
+
+/// The parameters of a library job without options of its own (`clustering`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct LibraryJob {
+    /// The graph.
+    pub(crate) input: GraphInput,
+}
+
+/// Job `triangles`' graph-wide figures: the total, and this worker's share of the
+/// triangles when listing (each `a < b < c`, sorted; every triangle on one worker).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct TriangleFigures {
+    /// Triangles in the graph.
+    pub(crate) total: u64,
+    /// This worker's triangles (empty unless listing).
+    pub(crate) listed: Vec<[u64; 3]>,
+}
+
+/// Job `clustering`'s graph-wide figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ClusteringFigures {
+    /// Average and global coefficients, triangles, triplets.
+    pub(crate) summary: ClusteringSummary,
+}
+
 /// One worker's share of a graph job's result, and its view of the run: `V` is the
 /// vertex value (rank, label, distance), `A` the iteration's aggregate (PageRank's last
 /// L1 change, or nothing).
@@ -84,7 +120,8 @@ pub(crate) struct GraphPart<V, A> {
     pub(crate) supersteps: u32,
     /// Whether the iteration converged before its limit.
     pub(crate) converged: bool,
-    /// The last superstep's aggregate (`None` if no superstep ran).
+    /// The last superstep's aggregate (`None` if no superstep ran), or a library
+    /// algorithm's graph-wide figures.
     pub(crate) aggregate: Option<A>,
     /// Whether the algorithm used edge weights (sssp on a weighted input).
     pub(crate) weighted: bool,
@@ -153,6 +190,88 @@ pub(crate) fn prepare_sssp(
             Ok(solve(&input, graph, false, started, |g| bfs_in(model, g, &source))?)
         }
     })
+}
+
+/// Prepares job `triangles` in this process: loads the input.
+///
+/// # Errors
+/// As [`prepare_pagerank`].
+pub(crate) fn prepare_triangles(
+    job: TrianglesJob,
+) -> eddy_core::Result<
+    impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, TriangleFigures>> + Send + Sync + 'static,
+> {
+    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    let list = job.list;
+    Ok(move |worker: &Worker| {
+        let started = Instant::now();
+        let graph = input.graph(worker)?;
+        Ok(solve(&input, graph, false, started, |g| {
+            if list {
+                let listed = triangle_listing(g)?;
+                let total = g.worker().all_reduce(listed.len() as u64, |a, b| a + b)?;
+                Ok((g.map_vertices(|_, _| 0u64), figures_only(TriangleFigures { total, listed })))
+            } else {
+                let (counts, total) = triangles(g)?;
+                Ok((counts, figures_only(TriangleFigures { total, listed: Vec::new() })))
+            }
+        })?)
+    })
+}
+
+/// Prepares job `clustering` in this process: loads the input.
+///
+/// # Errors
+/// As [`prepare_pagerank`].
+pub(crate) fn prepare_clustering(
+    job: LibraryJob,
+) -> eddy_core::Result<
+    impl Fn(&Worker) -> eddy_core::Result<GraphPart<f64, ClusteringFigures>> + Send + Sync + 'static,
+> {
+    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    Ok(move |worker: &Worker| {
+        let started = Instant::now();
+        let graph = input.graph(worker)?;
+        Ok(solve(&input, graph, false, started, |g| {
+            let (coefficients, summary) = clustering(g)?;
+            Ok((coefficients, figures_only(ClusteringFigures { summary })))
+        })?)
+    })
+}
+
+/// Prepares job `kcore` in this process: loads the input.
+///
+/// # Errors
+/// As [`prepare_pagerank`].
+pub(crate) fn prepare_kcore(
+    job: LibraryJob,
+) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, ()>> + Send + Sync + 'static> {
+    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    Ok(move |worker: &Worker| {
+        let started = Instant::now();
+        let graph = input.graph(worker)?;
+        Ok(solve(&input, graph, false, started, |g| core_numbers(g))?)
+    })
+}
+
+/// Prepares job `scc` in this process: loads the input.
+///
+/// # Errors
+/// As [`prepare_pagerank`].
+pub(crate) fn prepare_scc(
+    job: LibraryJob,
+) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, ()>> + Send + Sync + 'static> {
+    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    Ok(move |worker: &Worker| {
+        let started = Instant::now();
+        let graph = input.graph(worker)?;
+        Ok(solve(&input, graph, false, started, |g| strongly_connected_components(g))?)
+    })
+}
+
+/// The summary of an algorithm without supersteps that reports graph-wide `figures`.
+fn figures_only<A>(figures: A) -> IterationSummary<A> {
+    IterationSummary { supersteps: 0, converged: true, aggregate: Some(figures) }
 }
 
 /// The body after the graph is built: optionally symmetrise it, then time the algorithm

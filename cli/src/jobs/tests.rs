@@ -99,7 +99,22 @@ fn karate() -> GraphInput {
 
 #[test]
 fn the_registry_names_the_subcommands() {
-    assert_eq!(registry().names(), ["als", "cc", "kmeans", "linreg", "logreg", "pagerank", "sssp"]);
+    assert_eq!(
+        registry().names(),
+        [
+            "als",
+            "cc",
+            "clustering",
+            "kcore",
+            "kmeans",
+            "linreg",
+            "logreg",
+            "pagerank",
+            "scc",
+            "sssp",
+            "triangles"
+        ]
+    );
 }
 
 #[test]

@@ -1,0 +1,74 @@
+//! The undirected simple view of a graph, which the undirected library algorithms
+//! (triangles, clustering, k-core, …) read: every edge in both directions, repeated edges
+//! once, self-loops dropped — networkx's `Graph(G)` minus its self-loops. Each worker
+//! builds the lists of its own vertices from their out- and in-lists, without an exchange.
+
+use super::Graph;
+use crate::Result;
+use crate::ids::VertexKey;
+
+/// The undirected simple adjacency of one worker's vertices: the neighbours of local
+/// vertex `i` are `nbrs[offsets[i]..offsets[i + 1]]`, global dense indices, ascending.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct SimpleLists {
+    pub(crate) offsets: Vec<usize>,
+    pub(crate) nbrs: Vec<u32>,
+}
+
+impl SimpleLists {
+    pub(crate) fn neighbors(&self, local: usize) -> &[u32] {
+        &self.nbrs[self.offsets[local]..self.offsets[local + 1]]
+    }
+
+    pub(crate) fn degree(&self, local: usize) -> usize {
+        self.offsets[local + 1] - self.offsets[local]
+    }
+
+    /// The number of local vertices.
+    pub(crate) fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// The lists of every worker's vertices, concatenated in worker order (dense index
+    /// order): what an algorithm that reads remote neighbourhoods holds on each worker.
+    pub(crate) fn concatenate(parts: Vec<SimpleLists>) -> SimpleLists {
+        let mut all = SimpleLists { offsets: vec![0], nbrs: Vec::new() };
+        for part in parts {
+            let base = all.nbrs.len();
+            all.offsets.extend(part.offsets[1..].iter().map(|o| o + base));
+            all.nbrs.extend_from_slice(&part.nbrs);
+        }
+        all
+    }
+}
+
+impl<K: VertexKey, VV, EV> Graph<'_, K, VV, EV> {
+    /// This worker's vertices' lists in the undirected simple view (see the module note).
+    pub(crate) fn simple_lists(&self) -> SimpleLists {
+        let lo = self.lo();
+        let mut lists = SimpleLists { offsets: Vec::with_capacity(self.values.len() + 1), nbrs: Vec::new() };
+        lists.offsets.push(0);
+        let mut merged = Vec::new();
+        for i in 0..self.values.len() {
+            merged.clear();
+            merged.extend_from_slice(self.out.neighbors(i));
+            merged.extend_from_slice(self.inn.neighbors(i));
+            merged.sort_unstable();
+            merged.dedup();
+            let me = lo + i as u32;
+            lists.nbrs.extend(merged.iter().copied().filter(|&u| u != me));
+            lists.offsets.push(lists.nbrs.len());
+        }
+        lists
+    }
+
+    /// Every vertex's degree in the undirected simple view, by dense index, from this
+    /// worker's `lists` (one all-gather).
+    ///
+    /// # Errors
+    /// A runtime failure.
+    pub(crate) fn all_degrees(&self, lists: &SimpleLists) -> Result<Vec<u32>> {
+        let mine: Vec<u32> = (0..lists.len()).map(|i| lists.degree(i) as u32).collect();
+        Ok(self.worker.all_gather(mine)?.concat())
+    }
+}
