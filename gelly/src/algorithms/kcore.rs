@@ -2,57 +2,138 @@
 //! `core_number`: the largest `k` such that the vertex belongs to a subgraph in which
 //! every vertex has degree at least `k`.
 //!
-//! How: the h-index iteration (Lü et al., *Nature Communications* 2016; the distributed
-//! k-core of Montresor et al., 2013). Every vertex starts from its degree; a vertex's
-//! estimate becomes the h-index of its neighbours' estimates — the largest `h` such that
-//! `h` neighbours have an estimate of at least `h` — capped by its own; the estimates only
-//! fall and stop exactly at the core numbers, whatever order the updates come in. Each
-//! worker holds every vertex's estimate, updates its own vertices in place (a later vertex
-//! of the same superstep sees an earlier one's new estimate), and ships its changes to the
-//! others at the end of the superstep, together with the remote neighbours to look at
-//! again: only a vertex whose neighbour fell below its own estimate can fall.
+//! How: peeling by levels, as Batagelj and Zaversnik's O(m) algorithm, distributed as in
+//! ParK (Dasari et al., 2014). At level `k`, every vertex whose remaining degree is at most
+//! `k` gets core `k` and leaves, lowering its neighbours' degrees, which may bring them to
+//! `k` too; the level ends when no vertex anywhere is at or below `k`, and the next level
+//! is the smallest remaining degree. Each worker keeps its vertices in Batagelj–Zaversnik
+//! bins (sorted by remaining degree, a decrement moves a vertex one bin down in O(1)),
+//! peels its own vertices at once within a superstep, and ships the decrements of remote
+//! neighbours at its end. A superstep per exchange: about one per level with vertices.
 
 use eddy_core::iteration::superstep::{decode, encode};
-use eddy_core::{Control, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine};
+use eddy_core::{
+    Aggregator, Control, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine,
+};
 
 use crate::Result;
 use crate::graph::Graph;
 use crate::ids::VertexKey;
 
-/// The iteration's state: every vertex's estimate and this worker's vertices to look at.
+/// The peeling's global figures at a superstep's end: the vertices waiting at the current
+/// level, and the smallest remaining degree (the next level once none waits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Level {
+    waiting: u64,
+    smallest: Option<u32>,
+}
+
+impl Aggregator for Level {
+    fn merge(&mut self, other: &Self) {
+        self.waiting += other.waiting;
+        self.smallest = match (self.smallest, other.smallest) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    fn values(&self) -> Vec<f64> {
+        vec![self.waiting as f64]
+    }
+}
+
+/// One worker's Batagelj–Zaversnik bins: `order[done..]` are the vertices not peeled yet,
+/// sorted by remaining degree; `start[d]` is where degree `d` begins in `order`.
+struct Bins {
+    degree: Vec<u32>,
+    order: Vec<u32>,
+    position: Vec<u32>,
+    start: Vec<u32>,
+    done: u32,
+    core: Vec<u32>,
+    /// The level being peeled.
+    level: u32,
+}
+
+impl Bins {
+    fn new(degree: Vec<u32>) -> Self {
+        let max = degree.iter().copied().max().unwrap_or(0) as usize;
+        let mut start = vec![0u32; max + 2];
+        for &d in &degree {
+            start[d as usize + 1] += 1;
+        }
+        for d in 1..start.len() {
+            start[d] += start[d - 1];
+        }
+        let mut fill = start.clone();
+        let mut order = vec![0u32; degree.len()];
+        let mut position = vec![0u32; degree.len()];
+        for (v, &d) in degree.iter().enumerate() {
+            let at = &mut fill[d as usize];
+            order[*at as usize] = v as u32;
+            position[v] = *at;
+            *at += 1;
+        }
+        let core = vec![0; degree.len()];
+        Bins { degree, order, position, start, done: 0, core, level: 0 }
+    }
+
+    /// Where the vertices above the current level begin.
+    fn above(&self) -> u32 {
+        self.start.get(self.level as usize + 1).copied().unwrap_or(self.order.len() as u32)
+    }
+
+    /// Vertices at or below the level, not peeled yet.
+    fn waiting(&self) -> u64 {
+        u64::from(self.above() - self.done)
+    }
+
+    /// The smallest remaining degree, if any vertex remains.
+    fn smallest(&self) -> Option<u32> {
+        self.order.get(self.done as usize).map(|&v| self.degree[v as usize])
+    }
+
+    fn remaining(&self) -> bool {
+        (self.done as usize) < self.order.len()
+    }
+
+    /// Lowers `v`'s remaining degree by one, unless it is at or below the level: waiting
+    /// there (it gets the level's core either way) or peeled (a peeled vertex's degree is at
+    /// most the level it was peeled at, and levels only rise) — one read for most calls.
+    #[inline]
+    fn decrement(&mut self, v: u32) {
+        let d = self.degree[v as usize];
+        if d <= self.level {
+            return;
+        }
+        // Swap `v` with the first vertex of its bin, then move the bin's start past it.
+        let first_at = self.start[d as usize];
+        let first = self.order[first_at as usize];
+        let at = self.position[v as usize];
+        self.order.swap(first_at as usize, at as usize);
+        self.position[first as usize] = at;
+        self.position[v as usize] = first_at;
+        self.start[d as usize] += 1;
+        self.degree[v as usize] = d - 1;
+    }
+}
+
+/// The peeling's state between supersteps, for checkpoints.
 struct CoreState {
-    estimate: Vec<u32>,
-    active: Vec<u32>,
+    bins: Bins,
 }
 
 impl IterationState for CoreState {
     fn save(&self) -> eddy_core::Result<Vec<u8>> {
-        encode(&(&self.estimate, &self.active))
+        let b = &self.bins;
+        encode(&(&b.degree, &b.order, &b.position, &b.start, b.done, &b.core, b.level))
     }
 
     fn restore(&mut self, bytes: &[u8]) -> eddy_core::Result<()> {
-        (self.estimate, self.active) = decode(bytes)?;
+        let b = &mut self.bins;
+        (b.degree, b.order, b.position, b.start, b.done, b.core, b.level) = decode(bytes)?;
         Ok(())
     }
-}
-
-/// The h-index of `neighbours`' estimates, at most `cap`; `bins` is scratch of at least
-/// `cap + 1` zeros, left zeroed.
-fn h_index(neighbours: &[u32], estimate: &[u32], cap: u32, bins: &mut [u32]) -> u32 {
-    for &u in neighbours {
-        bins[estimate[u as usize].min(cap) as usize] += 1;
-    }
-    let mut at_least = 0;
-    let mut h = 0;
-    for k in (1..=cap).rev() {
-        at_least += bins[k as usize];
-        if at_least >= k {
-            h = k;
-            break;
-        }
-    }
-    bins[..=cap as usize].fill(0);
-    h
 }
 
 /// The core number of every vertex of the undirected simple view.
@@ -66,60 +147,50 @@ pub fn core_numbers<'w, K: VertexKey, VV, EV>(
     let (p, me) = (worker.parallelism(), worker.index());
     let lists = graph.simple_lists();
     let lo = graph.lo();
-    let len = lists.len();
-    let mut state = CoreState { estimate: graph.all_degrees(&lists)?, active: (0..len as u32).collect() };
-    let max_degree = (0..len).map(|i| lists.degree(i)).max().unwrap_or(0);
-    let mut bins = vec![0u32; max_degree + 1];
-    let mut woken = vec![false; len];
-    let iteration = Iteration::new(u32::MAX);
+    let degrees = (0..lists.len()).map(|i| lists.degree(i) as u32).collect();
+    let mut state = CoreState { bins: Bins::new(degrees) };
+    let first = worker.all_reduce(Level { waiting: 0, smallest: state.bins.smallest() }, |mut a, b| {
+        a.merge(&b);
+        a
+    })?;
+    state.bins.level = first.smallest.unwrap_or(0);
+    let mut remote: Vec<Vec<u32>> = vec![Vec::new(); p];
+    let iteration = Iteration::new(u32::MAX).aggregate::<Level>();
     let mut engine = SuperstepEngine::start(worker, IterationKind::Kernel, &iteration, true, &mut state)?;
     while engine.next_superstep().is_some() {
-        let CoreState { estimate, active } = &mut state;
-        let mut changes: Vec<(u32, u32)> = Vec::new();
-        let mut wake: Vec<Vec<u32>> = vec![Vec::new(); p];
-        for &i in active.iter() {
-            let v = lo + i;
-            let old = estimate[v as usize];
-            let neighbours = lists.neighbors(i as usize);
-            let h = h_index(neighbours, estimate, old, &mut bins);
-            if h == old {
-                continue;
-            }
-            estimate[v as usize] = h;
-            changes.push((v, h));
-            for &u in neighbours.iter().filter(|&&u| estimate[u as usize] > h) {
+        let bins = &mut state.bins;
+        let mut peeled = 0u64;
+        while bins.done < bins.above() {
+            let v = bins.order[bins.done as usize];
+            bins.done += 1;
+            bins.core[v as usize] = bins.level;
+            peeled += 1;
+            for &u in lists.neighbors(v as usize) {
                 let owner = graph.parts.owner(u);
                 if owner == me {
-                    woken[(u - lo) as usize] = true;
+                    bins.decrement(u - lo);
                 } else {
-                    wake[owner].push(u);
+                    remote[owner].push(u);
                 }
             }
         }
-        let outgoing = wake
-            .into_iter()
-            .enumerate()
-            .map(|(w, wake)| if w == me { Vec::new() } else { vec![(changes.clone(), wake)] })
-            .collect();
-        for (theirs, woken_here) in worker.all_to_all(outgoing)?.into_iter().flatten() {
-            for (v, h) in theirs {
-                estimate[v as usize] = h;
-            }
-            for u in woken_here {
-                woken[(u - lo) as usize] = true;
-            }
+        for u in worker.all_to_all(std::mem::replace(&mut remote, vec![Vec::new(); p]))?.into_iter().flatten()
+        {
+            bins.decrement(u - lo);
         }
-        active.clear();
-        for (i, flag) in woken.iter_mut().enumerate() {
-            if std::mem::take(flag) {
-                active.push(i as u32);
-            }
-        }
-        let local = Control { active: active.len() as u64, changed: changes.len() as u64, aggregate: () };
-        if engine.end_superstep(local, &state)?.done {
+        let level = Level { waiting: bins.waiting(), smallest: bins.smallest() };
+        let left = u64::from(bins.remaining());
+        let boundary =
+            engine.end_superstep(Control { active: left, changed: peeled, aggregate: level }, &state)?;
+        if boundary.done {
             break;
         }
+        // Once no vertex waits anywhere, the next level is the smallest remaining degree.
+        if boundary.global.aggregate.waiting == 0 {
+            let next = boundary.global.aggregate.smallest.unwrap_or(state.bins.level);
+            state.bins.level = next.max(state.bins.level + 1);
+        }
     }
-    let cores = state.estimate[lo as usize..lo as usize + len].iter().map(|&k| u64::from(k)).collect();
-    Ok((graph.with_values(cores), engine.finish()))
+    let cores = state.bins.core.iter().map(|&k| u64::from(k)).collect();
+    Ok((graph.with_values(cores), engine.finish().map(|_| ())))
 }

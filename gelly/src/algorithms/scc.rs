@@ -20,7 +20,7 @@
 
 use eddy_core::iteration::superstep::{decode, encode};
 use eddy_core::{Control, Iteration, IterationKind, IterationState, IterationSummary, SuperstepEngine};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::Result;
 use crate::graph::Graph;
@@ -54,11 +54,17 @@ impl IterationState for Propagation {
     }
 }
 
-/// Propagates values from `state.queue` along the out-lists (`forward`) or the in-lists
-/// to a fixpoint: a neighbour `j` of `i` takes the value of `i` when `accept(j, offered,
-/// current)` says so. Forward, the offers to a remote vertex are combined by min (the
-/// colouring keeps the smallest); backward every distinct offer is shipped, since the
-/// receiver accepts only the one of its own colour. Returns the supersteps run.
+/// Propagates values from the vertices of `state.queue` along the out-lists (`forward`)
+/// or the in-lists to a fixpoint: a neighbour `j` of `i` takes the value of `i` when
+/// `accept(j, offered, current)` says so. Returns the supersteps run.
+///
+/// Within a superstep the pending vertices are taken by ascending value, each flooding its
+/// value breadth-first through the vertices that accept it: forward (smaller colours
+/// win), a vertex is then reached first by its final colour of the superstep and passes a
+/// colour on once, with no priority queue. The offers to a remote vertex are combined
+/// per target in a dense array — forward by min; backward by max, which is right because
+/// a vertex's colour is at least that of every vertex it reaches, so the only acceptable
+/// offer (its own colour) is the largest possible one.
 fn propagate<K: VertexKey, VV, EV>(
     graph: &Graph<'_, K, VV, EV>,
     forward: bool,
@@ -66,57 +72,65 @@ fn propagate<K: VertexKey, VV, EV>(
     accept: impl Fn(usize, u32, u32) -> bool,
 ) -> Result<u32> {
     let worker = graph.worker;
-    let (p, me, lo) = (worker.parallelism(), worker.index(), graph.lo());
+    let (p, lo) = (worker.parallelism(), graph.lo());
+    let hi = lo + graph.values.len() as u32;
     let lists = if forward { &graph.out } else { &graph.inn };
-    let len = graph.values.len();
-    let mut queued = vec![false; len];
-    for &i in &state.queue {
-        queued[i as usize] = true;
-    }
-    let mut best: Vec<FxHashMap<u32, u32>> = (0..p).map(|_| FxHashMap::default()).collect();
-    let mut offers: Vec<FxHashSet<(u32, u32)>> = (0..p).map(|_| FxHashSet::default()).collect();
+    let mut offer = vec![NONE; graph.parts.len() as usize];
+    let mut touched: Vec<Vec<u32>> = vec![Vec::new(); p];
+    let mut seeds: Vec<(u32, u32)> = Vec::new();
+    let mut flood: Vec<u32> = Vec::new();
     let iteration = Iteration::new(u32::MAX);
     let mut engine = SuperstepEngine::start(worker, IterationKind::Kernel, &iteration, true, state)?;
     while engine.next_superstep().is_some() {
         let Propagation { value, queue } = &mut *state;
+        seeds.clear();
+        seeds.extend(queue.drain(..).map(|i| (value[i as usize], i)));
+        seeds.sort_unstable();
         let mut visited = 0u64;
-        while let Some(i) = queue.pop() {
-            queued[i as usize] = false;
-            visited += 1;
-            let offered = value[i as usize];
-            for &t in lists.neighbors(i as usize) {
-                let owner = graph.parts.owner(t);
-                if owner == me {
-                    let j = (t - lo) as usize;
-                    if accept(j, offered, value[j]) {
-                        value[j] = offered;
-                        if !queued[j] {
-                            queued[j] = true;
-                            queue.push(j as u32);
+        for &(seeded, i) in &seeds {
+            if value[i as usize] != seeded {
+                continue;
+            }
+            flood.clear();
+            flood.push(i);
+            let mut next = 0;
+            while let Some(&x) = flood.get(next) {
+                next += 1;
+                for &t in lists.neighbors(x as usize) {
+                    if (lo..hi).contains(&t) {
+                        let j = (t - lo) as usize;
+                        if accept(j, seeded, value[j]) {
+                            value[j] = seeded;
+                            flood.push(j as u32);
                         }
+                        continue;
                     }
-                } else if forward {
-                    best[owner].entry(t).and_modify(|c| *c = (*c).min(offered)).or_insert(offered);
-                } else {
-                    offers[owner].insert((t, offered));
+                    let slot = &mut offer[t as usize];
+                    if *slot == NONE {
+                        touched[graph.parts.owner(t)].push(t);
+                        *slot = seeded;
+                    } else if forward {
+                        *slot = (*slot).min(seeded);
+                    } else {
+                        *slot = (*slot).max(seeded);
+                    }
                 }
             }
+            visited += next as u64;
         }
-        let outgoing = if forward {
-            best.iter_mut().map(|m| m.drain().collect()).collect()
-        } else {
-            offers.iter_mut().map(|m| m.drain().collect()).collect()
-        };
+        let outgoing = touched
+            .iter_mut()
+            .map(|targets| {
+                targets.drain(..).map(|t| (t, std::mem::replace(&mut offer[t as usize], NONE))).collect()
+            })
+            .collect();
         let mut received = 0u64;
         for (t, offered) in worker.all_to_all::<(u32, u32)>(outgoing)?.into_iter().flatten() {
             let j = (t - lo) as usize;
             if accept(j, offered, value[j]) {
                 value[j] = offered;
                 received += 1;
-                if !queued[j] {
-                    queued[j] = true;
-                    queue.push(j as u32);
-                }
+                queue.push(j as u32);
             }
         }
         let local = Control { active: received, changed: visited, aggregate: () };

@@ -18,7 +18,7 @@ use crate::ids::VertexKey;
 
 /// The whole graph's oriented lists (held by every worker) and this worker's view.
 struct Oriented {
-    /// `out[v]`: the neighbours of higher rank of every vertex `v`, ascending by index.
+    /// `out[v]`: the neighbours of higher rank of every vertex `v`.
     out: SimpleLists,
     /// This worker's undirected simple lists.
     local: SimpleLists,

@@ -8,7 +8,8 @@ use crate::Result;
 use crate::ids::VertexKey;
 
 /// The undirected simple adjacency of one worker's vertices: the neighbours of local
-/// vertex `i` are `nbrs[offsets[i]..offsets[i + 1]]`, global dense indices, ascending.
+/// vertex `i` are `nbrs[offsets[i]..offsets[i + 1]]`, global dense indices, each once, in
+/// the order of the vertex's out-list then in-list (not sorted).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SimpleLists {
     pub(crate) offsets: Vec<usize>,
@@ -44,21 +45,27 @@ impl SimpleLists {
 
 impl<K: VertexKey, VV, EV> Graph<'_, K, VV, EV> {
     /// This worker's vertices' lists in the undirected simple view (see the module note).
+    /// Repeats are dropped with a mark per vertex of the graph rather than by sorting each
+    /// list: a pass over the lists, several times faster than sorting them.
     pub(crate) fn simple_lists(&self) -> SimpleLists {
         let lo = self.lo();
-        let mut lists = SimpleLists { offsets: Vec::with_capacity(self.values.len() + 1), nbrs: Vec::new() };
+        let len = self.values.len();
+        let mut lists = SimpleLists { offsets: Vec::with_capacity(len + 1), nbrs: Vec::new() };
+        lists.nbrs.reserve(self.out.len() + self.inn.len());
         lists.offsets.push(0);
-        let mut merged = Vec::new();
-        for i in 0..self.values.len() {
-            merged.clear();
-            merged.extend_from_slice(self.out.neighbors(i));
-            merged.extend_from_slice(self.inn.neighbors(i));
-            merged.sort_unstable();
-            merged.dedup();
+        let mut mark = vec![u32::MAX; self.parts.len() as usize];
+        for i in 0..len {
             let me = lo + i as u32;
-            lists.nbrs.extend(merged.iter().copied().filter(|&u| u != me));
+            mark[me as usize] = me;
+            for &u in self.out.neighbors(i).iter().chain(self.inn.neighbors(i)) {
+                if mark[u as usize] != me {
+                    mark[u as usize] = me;
+                    lists.nbrs.push(u);
+                }
+            }
             lists.offsets.push(lists.nbrs.len());
         }
+        lists.nbrs.shrink_to_fit();
         lists
     }
 
