@@ -8,9 +8,12 @@
 
 Graphs: ``Graph.from_edges(src, dst, weights=None, directed=True)``,
 ``Graph.from_networkx(g)``, ``Graph.from_edge_list(path)``, ``eddy.generate.rmat(...)``
-and friends; ``Graph.to_networkx()``; algorithms ``pagerank``, ``connected_components`` and
-``sssp`` as methods (and functions of the same names), returning ``VertexValues`` (numpy
-arrays ``ids`` and ``values``, ``to_dict()``). ML: ``eddy.ml`` (scikit-learn
+and friends; ``Graph.to_networkx()``; algorithms ``pagerank``, ``connected_components``,
+``sssp``, ``bfs``, ``strongly_connected_components`` and — on the undirected simple view
+(directions, repeated edges and self-loops ignored) — ``triangles``, ``triangle_list``,
+``clustering`` and ``core_number`` as methods (and functions of the same names),
+returning ``VertexValues`` (numpy arrays ``ids`` and ``values``, ``to_dict()``, graph-wide
+``figures``). ML: ``eddy.ml`` (scikit-learn
 conventions). Every call takes ``parallelism=`` (default: one worker per core, or
 ``EDDY_PARALLELISM``) and releases the GIL while the engine runs. Errors are
 ``eddy.errors.EddyError`` subclasses (also ``ValueError``/``OSError`` as fitting).
@@ -32,7 +35,8 @@ from .errors import EddyError
 _PAGERANK = _defaults("pagerank")
 
 __all__ = ["Graph", "VertexValues", "EddyError", "errors", "pagerank", "connected_components", "sssp", "bfs",
-           "ml", "generate"]
+           "strongly_connected_components", "triangles", "triangle_list", "clustering", "core_number", "ml",
+           "generate"]
 
 
 def _optional(module, extra, needed_by):
@@ -189,8 +193,8 @@ class Graph:
         """
         self._inner.clear_cache()
 
-    def _wrap(self, result, name):
-        return VertexValues(result, name, self._labels)
+    def _wrap(self, result, name, figures=None):
+        return VertexValues(result, name, self._labels, figures)
 
     def pagerank(self, *, damping=_PAGERANK["damping"], iterations=_PAGERANK["iterations"],
                  tolerance=_PAGERANK["tolerance"], max_iterations=_PAGERANK["max_iterations"], parallelism=None):
@@ -245,6 +249,78 @@ class Graph:
         unreachable."""
         return self._wrap(self._inner.bfs(self._source(source), parallelism=parallelism), "distance")
 
+    def strongly_connected_components(self, *, parallelism=None):
+        """Strongly connected components of the directed graph: every vertex gets the
+        smallest vertex id of its component (as networkx's
+        ``strongly_connected_components``, named). Returns ``VertexValues`` named
+        ``component``. On an undirected graph they are its connected components.
+
+        >>> import numpy as np, eddy
+        >>> g = eddy.Graph.from_edges(np.array([1, 2, 3, 3]), np.array([2, 1, 1, 4]))
+        >>> g.strongly_connected_components().to_dict()
+        {1: 1, 2: 1, 3: 3, 4: 4}
+        """
+        return self._wrap(self._inner.strongly_connected_components(parallelism=parallelism), "component")
+
+    def triangles(self, *, parallelism=None):
+        """The number of triangles each vertex is part of, in the undirected simple view
+        (edge directions, repeated edges and self-loops ignored; networkx's
+        ``triangles``). Returns ``VertexValues`` named ``triangles`` whose
+        ``figures["triangles"]`` is the graph's number of triangles.
+
+        >>> import numpy as np, eddy
+        >>> g = eddy.Graph.from_edges(np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3]))
+        >>> t = g.triangles()
+        >>> t.to_dict(), t.figures
+        ({0: 1, 1: 1, 2: 1, 3: 0}, {'triangles': 1})
+        """
+        values, total = self._inner.triangles(parallelism=parallelism)
+        return self._wrap(values, "triangles", {"triangles": total})
+
+    def triangle_list(self, *, parallelism=None):
+        """The triangles of the undirected simple view (Gelly's TriangleListing): a
+        ``uint64`` array of shape ``(triangles, 3)``, each row ``a < b < c``, rows sorted
+        — or, for a graph from networkx, a list of node-label triples.
+
+        >>> import numpy as np, eddy
+        >>> g = eddy.Graph.from_edges(np.array([0, 1, 2, 2, 3]), np.array([1, 2, 0, 3, 0]))
+        >>> g.triangle_list().tolist()
+        [[0, 1, 2], [0, 2, 3]]
+        """
+        flat = self._inner.triangle_list(parallelism=parallelism).reshape(-1, 3)
+        if self._labels is None:
+            return flat
+        return [tuple(self._labels[i] for i in row) for row in flat.tolist()]
+
+    def clustering(self, *, parallelism=None):
+        """Local clustering coefficients of the undirected simple view (networkx's
+        ``clustering``): ``2t / (d(d-1))`` for a vertex of degree ``d`` in ``t``
+        triangles, 0 when ``d < 2``. Returns ``VertexValues`` named ``clustering`` whose
+        ``figures`` hold ``average_clustering`` (networkx's ``average_clustering``),
+        ``global_clustering`` (networkx's ``transitivity``), ``triangles`` and
+        ``triplets``.
+
+        >>> import numpy as np, eddy
+        >>> g = eddy.Graph.from_edges(np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3]))
+        >>> c = g.clustering()
+        >>> c.to_dict(), round(c.figures["global_clustering"], 4)
+        ({0: 1.0, 1: 1.0, 2: 0.3333333333333333, 3: 0.0}, 0.6)
+        """
+        values, figures = self._inner.clustering(parallelism=parallelism)
+        return self._wrap(values, "clustering", figures)
+
+    def core_number(self, *, parallelism=None):
+        """Core numbers of the undirected simple view (networkx's ``core_number``): the
+        largest ``k`` such that the vertex lies in a subgraph where every vertex has
+        degree at least ``k``. Returns ``VertexValues`` named ``core``.
+
+        >>> import numpy as np, eddy
+        >>> g = eddy.Graph.from_edges(np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3]))
+        >>> g.core_number().to_dict()
+        {0: 2, 1: 2, 2: 2, 3: 1}
+        """
+        return self._wrap(self._inner.core_number(parallelism=parallelism), "core")
+
     def _source(self, source):
         """The engine's id of vertex ``source`` (a node label for graphs from networkx)."""
         if self._labels is not None:
@@ -260,7 +336,10 @@ class Graph:
 class VertexValues:
     """One value per vertex: ``ids`` (``uint64``, ascending) and ``values``, numpy arrays
     that share the engine's memory (no copy); ``name`` is the value's name (``rank``,
-    ``component``, ``distance``); ``supersteps`` and ``converged`` describe the run.
+    ``component``, ``distance``, ``triangles``, ``clustering``, ``core``); ``supersteps``
+    and ``converged`` describe the run, ``figures`` holds the algorithm's graph-wide
+    numbers (``triangles``: the total; ``clustering``: the average and global
+    coefficients), empty for the others.
 
     For a graph built with ``from_networkx``, ``ids`` are node indices and ``labels``
     the nodes; ``to_dict()`` and the tables use the labels.
@@ -273,8 +352,9 @@ class VertexValues:
     ('component', 3, 'uint64')
     """
 
-    def __init__(self, native, name, labels=None):
+    def __init__(self, native, name, labels=None, figures=None):
         self._native, self.name, self.labels = native, name, labels
+        self.figures = dict(figures or {})
 
     ids = property(lambda self: self._native.ids, doc="Vertex ids, ascending (uint64).")
     values = property(lambda self: self._native.values, doc="One value per vertex, in ``ids`` order.")
@@ -337,8 +417,29 @@ def bfs(graph, source, *, parallelism=None):
     return graph.bfs(source, parallelism=parallelism)
 
 
+def strongly_connected_components(graph, *, parallelism=None):
+    return graph.strongly_connected_components(parallelism=parallelism)
+
+
+def triangles(graph, *, parallelism=None):
+    return graph.triangles(parallelism=parallelism)
+
+
+def triangle_list(graph, *, parallelism=None):
+    return graph.triangle_list(parallelism=parallelism)
+
+
+def clustering(graph, *, parallelism=None):
+    return graph.clustering(parallelism=parallelism)
+
+
+def core_number(graph, *, parallelism=None):
+    return graph.core_number(parallelism=parallelism)
+
+
 # The functions are the methods with the graph first: same documentation.
-for _function in (pagerank, connected_components, sssp, bfs):
+for _function in (pagerank, connected_components, sssp, bfs, strongly_connected_components, triangles,
+                  triangle_list, clustering, core_number):
     _function.__doc__ = f"``{_function.__name__}(graph, ...)`` is ``graph.{_function.__name__}(...)``.\n\n" + \
         " " * 8 + getattr(Graph, _function.__name__).__doc__
 del _function

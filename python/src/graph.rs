@@ -18,7 +18,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use eddy_core::Worker;
 use eddy_datasets::edgelist::{EdgeList, read_edge_list};
 use eddy_datasets::generators::GeneratorSpec;
-use eddy_gelly::algorithms::{PageRank, bfs, connected_components, pagerank, sssp};
+use eddy_gelly::algorithms::{
+    PageRank, bfs, clustering, connected_components, core_numbers, pagerank, sssp,
+    strongly_connected_components, triangle_listing, triangles,
+};
 use eddy_gelly::graph::GraphParts;
 use eddy_gelly::{Graph as GellyGraph, IterationSummary, VertexKey};
 use eddy_runtime::LocalRuntime;
@@ -222,6 +225,25 @@ impl Graph {
         EV: Send + Sync,
         V: numpy::Element + Send,
     {
+        let (values, _) = self.run_with(py, parallelism, cache, build, |g| Ok((algorithm(g)?, ())))?;
+        Ok(values)
+    }
+
+    /// [`Graph::run`] for an algorithm that also returns a figure per worker (a total, a
+    /// worker's share of a listing): the joined values and every worker's figure.
+    fn run_with<EV, V, X>(
+        &self,
+        py: Python<'_>,
+        parallelism: Option<usize>,
+        cache: &Topologies<EV>,
+        build: Build<EV>,
+        algorithm: impl Fn(&GellyGraph<'_, u64, (), EV>) -> eddy_gelly::Result<(Part<V>, X)> + Sync,
+    ) -> PyResult<(VertexValues, Vec<X>)>
+    where
+        EV: Send + Sync,
+        V: numpy::Element + Send,
+        X: Send,
+    {
         let runtime = match parallelism {
             Some(p) => LocalRuntime::with_parallelism(p),
             None => LocalRuntime::from_env(),
@@ -246,7 +268,8 @@ impl Graph {
         if let Some(built) = built.into_iter().collect::<Option<Vec<_>>>() {
             cache.insert(p, built);
         }
-        Ok(joined(py, results))
+        let (parts, figures): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+        Ok((joined(py, parts), figures))
     }
 }
 
@@ -386,5 +409,74 @@ impl Graph {
     #[pyo3(signature = (source, *, parallelism=None))]
     fn bfs(&self, py: Python<'_>, source: u64, parallelism: Option<usize>) -> PyResult<VertexValues> {
         self.run(py, parallelism, &self.unweighted, Self::build, |graph| Ok(part(bfs(graph, &source)?)))
+    }
+
+    /// Triangles per vertex of the undirected simple view (directions, repeated edges and
+    /// self-loops ignored; networkx's `triangles`), and the graph's number of triangles.
+    #[pyo3(signature = (*, parallelism=None))]
+    fn triangles(&self, py: Python<'_>, parallelism: Option<usize>) -> PyResult<(VertexValues, u64)> {
+        let (values, totals) = self.run_with(py, parallelism, &self.unweighted, Self::build, |graph| {
+            let (counts, total) = triangles(graph)?;
+            Ok(((counts.local_keys().to_vec(), counts.into_local_values(), 0, true), total))
+        })?;
+        Ok((values, totals.first().copied().unwrap_or(0)))
+    }
+
+    /// The triangles of the undirected simple view as a flat `uint64` array `a0 b0 c0 a1
+    /// ...`, each `a < b < c`, sorted.
+    #[pyo3(signature = (*, parallelism=None))]
+    fn triangle_list<'py>(
+        &self,
+        py: Python<'py>,
+        parallelism: Option<usize>,
+    ) -> PyResult<Bound<'py, PyArray1<u64>>> {
+        let (_, shares) = self.run_with(py, parallelism, &self.unweighted, Self::build, |graph| {
+            Ok(((Vec::new(), Vec::<u64>::new(), 0, true), triangle_listing(graph)?))
+        })?;
+        let mut all: Vec<[u64; 3]> = shares.concat();
+        all.sort_unstable();
+        Ok(all.concat().into_pyarray(py))
+    }
+
+    /// Local clustering coefficients of the undirected simple view (networkx's
+    /// `clustering`), with `{"average_clustering", "global_clustering", "triangles",
+    /// "triplets"}` (networkx's `average_clustering` and `transitivity`).
+    #[pyo3(signature = (*, parallelism=None))]
+    fn clustering<'py>(
+        &self,
+        py: Python<'py>,
+        parallelism: Option<usize>,
+    ) -> PyResult<(VertexValues, Bound<'py, PyDict>)> {
+        let (values, summaries) = self.run_with(py, parallelism, &self.unweighted, Self::build, |graph| {
+            let (coefficients, summary) = clustering(graph)?;
+            Ok(((coefficients.local_keys().to_vec(), coefficients.into_local_values(), 0, true), summary))
+        })?;
+        let figures = PyDict::new(py);
+        if let Some(s) = summaries.first() {
+            figures.set_item("average_clustering", s.average)?;
+            figures.set_item("global_clustering", s.global)?;
+            figures.set_item("triangles", s.triangles)?;
+            figures.set_item("triplets", s.triplets)?;
+        }
+        Ok((values, figures))
+    }
+
+    /// Core numbers of the undirected simple view (networkx's `core_number`).
+    #[pyo3(signature = (*, parallelism=None))]
+    fn core_number(&self, py: Python<'_>, parallelism: Option<usize>) -> PyResult<VertexValues> {
+        self.run(py, parallelism, &self.unweighted, Self::build, |graph| Ok(part(core_numbers(graph)?)))
+    }
+
+    /// Strongly connected components: every vertex gets the smallest vertex id of its
+    /// component.
+    #[pyo3(signature = (*, parallelism=None))]
+    fn strongly_connected_components(
+        &self,
+        py: Python<'_>,
+        parallelism: Option<usize>,
+    ) -> PyResult<VertexValues> {
+        self.run(py, parallelism, &self.unweighted, Self::build, |graph| {
+            Ok(part(strongly_connected_components(graph)?))
+        })
     }
 }

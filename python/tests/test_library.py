@@ -1,0 +1,96 @@
+"""eddy's graph library (triangles, clustering, core numbers, strongly connected
+components) against networkx, on the graphs networkx ships and on random ones with
+sparse 40-bit ids, for several parallelisms."""
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import eddy
+
+BUILT_IN = {
+    "karate": nx.karate_club_graph,
+    "florentine": nx.florentine_families_graph,
+    "les_miserables": nx.les_miserables_graph,
+    "davis": nx.davis_southern_women_graph,
+}
+
+
+def random_multigraph(n, m, seed):
+    """Edges with repeats and self-loops over sparse ids up to 2^40."""
+    rng = np.random.default_rng(seed)
+    ids = rng.choice(2**40, n, replace=False).astype(np.uint64)
+    return ids[rng.integers(0, n, m)], ids[rng.integers(0, n, m)]
+
+
+def simple_view(src, dst):
+    """networkx's undirected simple view: Graph(G) without self-loops, every vertex kept."""
+    g = nx.Graph()
+    g.add_nodes_from(np.concatenate([src, dst]).tolist())
+    g.add_edges_from((u, v) for u, v in zip(src.tolist(), dst.tolist()) if u != v)
+    return g
+
+
+@pytest.mark.parametrize("name", sorted(BUILT_IN))
+@pytest.mark.parametrize("parallelism", [1, 2, 4])
+def test_undirected_algorithms_equal_networkx_on_built_in_graphs(name, parallelism):
+    g = BUILT_IN[name]()
+    graph = eddy.Graph.from_networkx(g)
+    triangles = graph.triangles(parallelism=parallelism)
+    assert triangles.to_dict() == nx.triangles(g)
+    assert triangles.figures["triangles"] == sum(nx.triangles(g).values()) // 3
+    clustering = graph.clustering(parallelism=parallelism)
+    expected = nx.clustering(g)
+    assert clustering.to_dict() == pytest.approx(expected, abs=1e-12)
+    assert clustering.figures["average_clustering"] == pytest.approx(nx.average_clustering(g), abs=1e-12)
+    assert clustering.figures["global_clustering"] == pytest.approx(nx.transitivity(g), abs=1e-12)
+    assert graph.core_number(parallelism=parallelism).to_dict() == nx.core_number(g)
+    listed = graph.triangle_list(parallelism=parallelism)
+    cliques = {frozenset(c) for c in nx.enumerate_all_cliques(g) if len(c) == 3}
+    assert {frozenset(t) for t in listed} == cliques and len(listed) == len(cliques)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_undirected_algorithms_equal_networkx_on_random_multigraphs(seed):
+    src, dst = random_multigraph(300, 2500, seed)
+    g = simple_view(src, dst)
+    graph = eddy.Graph.from_edges(src, dst)
+    for parallelism in (1, 3):
+        triangles = graph.triangles(parallelism=parallelism)
+        assert triangles.to_dict() == nx.triangles(g)
+        assert graph.core_number(parallelism=parallelism).to_dict() == nx.core_number(g)
+        clustering = graph.clustering(parallelism=parallelism)
+        assert clustering.to_dict() == pytest.approx(nx.clustering(g), abs=1e-12)
+        rows = graph.triangle_list(parallelism=parallelism)
+        assert rows.dtype == np.uint64 and rows.shape == (triangles.figures["triangles"], 3)
+        assert (rows[:, 0] < rows[:, 1]).all() and (rows[:, 1] < rows[:, 2]).all()
+        assert rows.tolist() == sorted(rows.tolist())
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_strongly_connected_components_equal_networkx(seed):
+    src, dst = random_multigraph(500, 900, seed)
+    g = nx.DiGraph()
+    g.add_edges_from(zip(src.tolist(), dst.tolist()))
+    expected = {v: min(c) for c in nx.strongly_connected_components(g) for v in c}
+    graph = eddy.Graph.from_edges(src, dst)
+    for parallelism in (1, 2, 4):
+        result = graph.strongly_connected_components(parallelism=parallelism)
+        assert result.name == "component" and result.to_dict() == expected
+    # From networkx: a component is named by the label of its first node in g.nodes order.
+    h = nx.relabel_nodes(g, {v: f"v{v}" for v in g})
+    order = {v: i for i, v in enumerate(h.nodes)}
+    first = {v: min(c, key=order.get) for c in nx.strongly_connected_components(h) for v in c}
+    assert eddy.Graph.from_networkx(h).strongly_connected_components().to_dict() == first
+
+
+def test_functions_are_the_methods_and_tables_name_the_value():
+    g = eddy.Graph.from_networkx(nx.karate_club_graph())
+    assert eddy.triangles(g).to_dict() == g.triangles().to_dict()
+    assert eddy.core_number(g).to_dict() == g.core_number().to_dict()
+    assert eddy.clustering(g).figures == g.clustering().figures
+    assert eddy.strongly_connected_components(g).to_dict() == g.strongly_connected_components().to_dict()
+    assert len(eddy.triangle_list(g)) == 45
+    assert list(g.core_number().to_pandas().columns) == ["id", "core"]
+    assert g.triangles().to_arrow().column_names == ["id", "triangles"]
+    assert eddy.triangles.__doc__.startswith("``triangles(graph, ...)``")
