@@ -171,23 +171,25 @@ pub fn strongly_connected_components<'w, K: VertexKey, VV, EV>(
     // 2, 3. Colour and collect while it pays.
     while remaining >= GATHER_BELOW {
         let live = |j: usize| label[j] == NONE;
+        // Labelled vertices start at colour 0, below any offer: they never take one, and
+        // the floods read one array per edge, not two.
         let mut colours = Propagation {
-            value: (0..len).map(|i| if live(i) { lo + i as u32 } else { NONE }).collect(),
+            value: (0..len).map(|i| if live(i) { lo + i as u32 } else { 0 }).collect(),
             queue: (0..len as u32).filter(|&i| live(i as usize)).collect(),
         };
-        supersteps +=
-            propagate(graph, true, &mut colours, |j, offered, current| live(j) && offered < current)?;
-        let colour = colours.value;
+        supersteps += propagate(graph, true, &mut colours, |_, offered, current| offered < current)?;
+        // Labelled vertices get no colour: no root's offer matches.
+        let colour: Vec<u32> =
+            colours.value.iter().enumerate().map(|(i, &c)| if live(i) { c } else { NONE }).collect();
         let mut members = Propagation {
             value: vec![NONE; len],
-            queue: (0..len as u32).filter(|&i| live(i as usize) && colour[i as usize] == lo + i).collect(),
+            queue: (0..len as u32).filter(|&i| colour[i as usize] == lo + i).collect(),
         };
         for &i in &members.queue {
             members.value[i as usize] = lo + i;
         }
-        supersteps += propagate(graph, false, &mut members, |j, root, current| {
-            current == NONE && live(j) && colour[j] == root
-        })?;
+        supersteps +=
+            propagate(graph, false, &mut members, |j, root, current| current == NONE && colour[j] == root)?;
         for (slot, &root) in label.iter_mut().zip(&members.value) {
             if root != NONE {
                 *slot = root;
