@@ -220,6 +220,23 @@ pub(crate) enum Command {
                       --output FILE: `vertex<TAB>label` per vertex (`vertex,label` in a .csv)."
     )]
     Scc(LibraryArgs),
+    /// HITS hubs and authorities (networkx's hits): each normalised to sum 1; repeated
+    /// edges count once, self-loops count.
+    #[command(
+        after_help = "Examples:\n  \
+                      eddy hits                                      # karate club\n  \
+                      eddy hits web.txt --output scores.tsv\n  \
+                      eddy hits --generate rmat:16 --tolerance 1e-12 --json",
+        after_long_help = "Examples:\n  \
+                      eddy hits                                      # karate club\n  \
+                      eddy hits web.txt --output scores.tsv\n  \
+                      eddy hits --generate rmat:16 --tolerance 1e-12 --json\n\n\
+                      --json keys: the common ones (see eddy help pagerank) and tolerance and \
+                      max_iterations or iterations, top_authority.\n\n\
+                      --output FILE: `vertex<TAB>hub<TAB>authority` per vertex \
+                      (`vertex,hub,authority` in a .csv)."
+    )]
+    Hits(HitsArgs),
     /// Generates a graph and writes it as an edge-list file.
     #[command(after_help = "Examples:\n  \
                       eddy generate rmat:16 -o rmat16.txt.gz         # 2^16 vertices, 16 edges each, gzip\n  \

@@ -21,15 +21,15 @@ use std::time::Duration;
 
 use anyhow::Result;
 use eddy_core::Worker;
-use eddy_gelly::algorithms::{Model, PageRank};
+use eddy_gelly::algorithms::{Hits, HubAuthority, Model, PageRank};
 use serde_json::Value;
 
 use crate::args::{InputArgs, RunArgs};
 use crate::input::Source;
 use crate::jobs::graph::{
-    ClusteringFigures, ComponentsJob, GraphInput, GraphPart, LibraryJob, PageRankJob, ShortestPathsJob,
-    TriangleFigures, TrianglesJob, prepare_cc, prepare_clustering, prepare_kcore, prepare_pagerank,
-    prepare_scc, prepare_sssp, prepare_triangles,
+    ClusteringFigures, ComponentsJob, GraphInput, GraphPart, HitsJob, LibraryJob, PageRankJob,
+    ShortestPathsJob, TriangleFigures, TrianglesJob, prepare_cc, prepare_clustering, prepare_hits,
+    prepare_kcore, prepare_pagerank, prepare_scc, prepare_sssp, prepare_triangles,
 };
 use crate::jobs::{self, Target};
 use crate::output::{self, Report, Top};
@@ -64,6 +64,8 @@ pub(crate) enum Algorithm {
     CoreNumbers,
     /// Strongly connected components.
     StrongComponents,
+    /// HITS hubs and authorities.
+    Hits(Hits),
 }
 
 impl Algorithm {
@@ -76,6 +78,7 @@ impl Algorithm {
             Algorithm::Clustering => "clustering",
             Algorithm::CoreNumbers => "kcore",
             Algorithm::StrongComponents => "scc",
+            Algorithm::Hits(_) => "hits",
         }
     }
 }
@@ -139,12 +142,16 @@ pub(crate) fn run(algorithm: Algorithm, model: Model, input: &InputArgs, run: &R
     if let Algorithm::PageRank(params) = &algorithm {
         params.validate()?;
     }
+    if let Algorithm::Hits(params) = &algorithm {
+        params.validate()?;
+    }
     let source = Source::from_args(input)?;
     if let Some(path) = &run.output {
         output::check_destination(path)?;
     }
     let known_supersteps = match &algorithm {
         Algorithm::PageRank(PageRank { iterations: Some(k), .. }) => Some(u64::from(*k)),
+        Algorithm::Hits(Hits { iterations: Some(k), .. }) => Some(u64::from(*k)),
         _ => None,
     };
     let progress = Progress::new(algorithm.name(), run.quiet, known_supersteps);
@@ -208,6 +215,19 @@ pub(crate) fn run(algorithm: Algorithm, model: Model, input: &InputArgs, run: &R
             let joined = execute(&target, name, job, prepare_scc, &progress, stage)?;
             write_output(run, "label", &joined)?;
             components_report(&joined)
+        }
+        Algorithm::Hits(params) => {
+            let job = HitsJob { input: graph, params };
+            let joined = execute(&target, name, job, prepare_hits, &progress, stage)?;
+            if let Some(path) = &run.output {
+                output::write_table(path, &["vertex", "hub", "authority"], |out, s| {
+                    for (key, (hub, authority)) in joined.keys.iter().zip(&joined.values) {
+                        writeln!(out, "{key}{s}{hub}{s}{authority}")?;
+                    }
+                    Ok(())
+                })?;
+            }
+            hits_report(&joined, &params)
         }
     };
     drop(progress);
@@ -356,6 +376,22 @@ fn clustering_report(joined: &Joined<f64, ClusteringFigures>) -> Partial {
     let rows = top.iter().map(|&i| (joined.keys[i], joined.values[i].into())).collect();
     let title = "highest local clustering coefficients";
     Partial::new(joined, details, Top { title, columns: ["vertex", "coefficient"], rows })
+}
+
+fn hits_report(joined: &Joined<HubAuthority, ()>, params: &Hits) -> Partial {
+    let hubs: Vec<f64> = joined.values.iter().map(|v| v.0).collect();
+    let authorities: Vec<f64> = joined.values.iter().map(|v| v.1).collect();
+    let top = output::top_k(&joined.keys, &hubs, TOP, |_| true, f64::total_cmp);
+    let best = output::top_k(&joined.keys, &authorities, 1, |_| true, f64::total_cmp);
+    let mut details: Vec<(&'static str, Value)> = match params.iterations {
+        Some(k) => vec![("iterations", k.into())],
+        None => {
+            vec![("tolerance", params.tolerance.into()), ("max_iterations", params.max_iterations.into())]
+        }
+    };
+    details.push(("top_authority", best.first().map(|&i| joined.keys[i]).into()));
+    let rows = top.iter().map(|&i| (joined.keys[i], hubs[i].into())).collect();
+    Partial::new(joined, details, Top { title: "highest hub scores", columns: ["vertex", "hub"], rows })
 }
 
 fn kcore_report(joined: &Joined<u64, ()>) -> Partial {

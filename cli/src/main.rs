@@ -37,7 +37,7 @@ mod progress;
 use std::process::ExitCode;
 
 use clap::Parser;
-use eddy_gelly::algorithms::{Model, PageRank};
+use eddy_gelly::algorithms::{Hits, Model, PageRank};
 
 use crate::args::{Cli, Command};
 use crate::graph_cmd::Algorithm;
@@ -66,7 +66,7 @@ fn main() -> ExitCode {
 
 /// The error of an `eddy submit` whose job is not an algorithm command.
 const SUBMIT_RUNS: &str = "eddy submit runs an algorithm command: pagerank, cc, sssp, triangles, clustering, kcore, scc, \
-     kmeans, logreg, linreg or als";
+     hits, kmeans, logreg, linreg or als";
 
 /// The command to run and the count of `-v` flags: `eddy submit`'s job becomes its
 /// algorithm command with `--cluster` set, and the `-v` flags given after the job's
@@ -87,6 +87,7 @@ fn resolve(cli: Cli) -> anyhow::Result<(Command, u8)> {
         Command::Clustering(c) => &mut c.run.cluster,
         Command::Kcore(c) => &mut c.run.cluster,
         Command::Scc(c) => &mut c.run.cluster,
+        Command::Hits(c) => &mut c.run.cluster,
         Command::Kmeans(c) => &mut c.run.cluster,
         Command::Logreg(c) => &mut c.run.cluster,
         Command::Linreg(c) => &mut c.run.cluster,
@@ -119,6 +120,11 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Clustering(a) => graph_cmd::run(Algorithm::Clustering, Model::Fast, &a.input, &a.run),
         Command::Kcore(a) => graph_cmd::run(Algorithm::CoreNumbers, Model::Fast, &a.input, &a.run),
         Command::Scc(a) => graph_cmd::run(Algorithm::StrongComponents, Model::Fast, &a.input, &a.run),
+        Command::Hits(a) => {
+            let params =
+                Hits { iterations: a.iterations, tolerance: a.tolerance, max_iterations: a.max_iterations };
+            graph_cmd::run(Algorithm::Hits(params), Model::Fast, &a.input, &a.run)
+        }
         Command::Generate(a) => generate_cmd::run(&a),
         Command::Kmeans(a) => ml_cmd::kmeans(&a),
         Command::Logreg(a) => ml_cmd::logreg(&a),

@@ -204,8 +204,9 @@ fn jobs_on_three_taskmanagers_give_local_mode_results_bit_for_bit() {
 fn library_jobs_on_two_taskmanagers_give_local_mode_results_bit_for_bit() {
     let cluster = Cluster::start(2);
     let scratch = Scratch::new("cluster-library");
-    let cases: [(&str, &[&str]); 5] = [
+    let cases: [(&str, &[&str]); 6] = [
         ("triangles", &["triangles", "--generate", "rmat:10:8:3"]),
+        ("hits", &["hits", "--generate", "rmat:10:8:3", "--iterations", "30"]),
         ("listing", &["triangles", "--generate", "rmat:9:8:2", "--list"]),
         ("clustering", &["clustering", "--generate", "rmat:10:8:3"]),
         ("kcore", &["kcore", "--generate", "rmat:10:8:3"]),

@@ -146,3 +146,48 @@ fn library_commands_explain_the_undirected_view_and_give_examples() {
     assert_eq!(json(&["kcore", "--json"])["max_core"], 4);
     assert_eq!(json(&["scc", "--json"])["components"], 1);
 }
+
+#[test]
+fn hits_matches_networkx_and_writes_hub_and_authority_columns() {
+    let dir = Scratch::new("hits");
+    for graph in ["karate", "les_miserables", "rand200_dense"] {
+        let input = data(&format!("{graph}.txt"));
+        let out = dir.path(&format!("{graph}.tsv"));
+        let report = json(&[
+            "hits",
+            p(&input),
+            "--tolerance",
+            "1e-13",
+            "--max-iterations",
+            "10000",
+            "-p",
+            "2",
+            "--json",
+            "--output",
+            p(&out),
+        ]);
+        assert_eq!((report["algorithm"].clone(), report["converged"].clone()), ("hits".into(), true.into()));
+        let rows = |path: &Path| -> Vec<Vec<f64>> {
+            std::fs::read_to_string(path)
+                .unwrap()
+                .lines()
+                .map(|l| l.split('\t').map(|x| x.parse().unwrap()).collect())
+                .collect()
+        };
+        let (got, want) = (rows(&out), rows(&data(&format!("{graph}.hits.tsv"))));
+        assert_eq!(got.len(), want.len(), "{graph}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g[0], w[0], "{graph}: vertices in order");
+            assert!(
+                (g[1] - w[1]).abs() < 1e-10 && (g[2] - w[2]).abs() < 1e-10,
+                "{graph}: {g:?} vs networkx {w:?}"
+            );
+        }
+    }
+    let out = dir.path("karate.csv");
+    let report = json(&["hits", "--iterations", "5", "--json", "--output", p(&out)]);
+    assert_eq!((report["supersteps"].clone(), report["iterations"].clone()), (5.into(), 5.into()));
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("vertex,hub,authority\n"));
+    let err = fails(&["hits", "--tolerance", "-1"]);
+    assert!(err.contains("tolerance"), "{err}");
+}

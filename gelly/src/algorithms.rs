@@ -2,6 +2,7 @@
 //! fast path and in the three generic models ([`Model`], `*_in` to pick one).
 
 pub mod components;
+pub mod hits;
 pub mod kcore;
 pub mod model;
 pub mod pagerank;
@@ -10,6 +11,7 @@ pub mod sssp;
 pub mod triangles;
 
 pub use components::{connected_components, wcc_gsa, wcc_scatter_gather, wcc_vertex_centric};
+pub use hits::{Hits, HubAuthority, hits};
 pub use kcore::core_numbers;
 pub use model::{Model, bfs_in, components_in, pagerank_in, sssp_in};
 pub use pagerank::{PageRank, pagerank, pagerank_gsa, pagerank_scatter_gather, pagerank_vertex_centric};

@@ -11,7 +11,7 @@ Graphs: ``Graph.from_edges(src, dst, weights=None, directed=True)``,
 and friends; ``Graph.to_networkx()``; algorithms ``pagerank``, ``connected_components``,
 ``sssp``, ``bfs``, ``strongly_connected_components`` and — on the undirected simple view
 (directions, repeated edges and self-loops ignored) — ``triangles``, ``triangle_list``,
-``clustering`` and ``core_number`` as methods (and functions of the same names),
+``clustering`` and ``core_number``, and ``hits`` as methods (and functions of the same names),
 returning ``VertexValues`` (numpy arrays ``ids`` and ``values``, ``to_dict()``, graph-wide
 ``figures``). ML: ``eddy.ml`` (scikit-learn
 conventions). Every call takes ``parallelism=`` (default: one worker per core, or
@@ -35,7 +35,7 @@ from .errors import EddyError
 _PAGERANK = _defaults("pagerank")
 
 __all__ = ["Graph", "VertexValues", "EddyError", "errors", "pagerank", "connected_components", "sssp", "bfs",
-           "strongly_connected_components", "triangles", "triangle_list", "clustering", "core_number", "ml",
+           "strongly_connected_components", "triangles", "triangle_list", "clustering", "core_number", "hits", "ml",
            "generate"]
 
 
@@ -309,6 +309,26 @@ class Graph:
         values, figures = self._inner.clustering(parallelism=parallelism)
         return self._wrap(values, "clustering", figures)
 
+    def hits(self, *, iterations=None, tolerance=None, max_iterations=None, parallelism=None):
+        """HITS hubs and authorities, networkx's ``hits`` (``normalized=True``): from hubs
+        ``1/n``, authorities sum the hubs pointing to them and hubs the authorities they
+        point to, both scaled to a maximum of 1, until the L1 change of the hubs is below
+        ``tolerance`` (networkx's ``tol``, default 1e-8) or after ``max_iterations`` (100);
+        ``iterations`` runs exactly that many. Repeated edges count once. Returns
+        ``(hubs, authorities)``, two ``VertexValues`` named ``hub`` and ``authority``, each
+        summing to 1 (``converged`` tells whether the tolerance was met).
+
+        >>> import numpy as np, eddy
+        >>> hubs, authorities = eddy.Graph.from_edges(np.array([0, 0, 1]), np.array([1, 2, 2])).hits()
+        >>> [round(x, 4) for x in hubs.values.tolist()], [round(x, 4) for x in authorities.values.tolist()]
+        ([0.618, 0.382, 0.0], [0.0, 0.382, 0.618])
+        >>> hubs.converged, round(float(hubs.values.sum()), 12)
+        (True, 1.0)
+        """
+        hubs, authorities = self._inner.hits(iterations=iterations, tolerance=tolerance,
+                                              max_iterations=max_iterations, parallelism=parallelism)
+        return self._wrap(hubs, "hub"), self._wrap(authorities, "authority")
+
     def core_number(self, *, parallelism=None):
         """Core numbers of the undirected simple view (networkx's ``core_number``): the
         largest ``k`` such that the vertex lies in a subgraph where every vertex has
@@ -437,9 +457,14 @@ def core_number(graph, *, parallelism=None):
     return graph.core_number(parallelism=parallelism)
 
 
+def hits(graph, *, iterations=None, tolerance=None, max_iterations=None, parallelism=None):
+    return graph.hits(iterations=iterations, tolerance=tolerance, max_iterations=max_iterations,
+                      parallelism=parallelism)
+
+
 # The functions are the methods with the graph first: same documentation.
 for _function in (pagerank, connected_components, sssp, bfs, strongly_connected_components, triangles,
-                  triangle_list, clustering, core_number):
+                  triangle_list, clustering, core_number, hits):
     _function.__doc__ = f"``{_function.__name__}(graph, ...)`` is ``graph.{_function.__name__}(...)``.\n\n" + \
         " " * 8 + getattr(Graph, _function.__name__).__doc__
 del _function

@@ -19,7 +19,7 @@ use eddy_core::Worker;
 use eddy_datasets::edgelist::{EdgeList, read_edge_list};
 use eddy_datasets::generators::GeneratorSpec;
 use eddy_gelly::algorithms::{
-    PageRank, bfs, clustering, connected_components, core_numbers, pagerank, sssp,
+    Hits, PageRank, bfs, clustering, connected_components, core_numbers, hits, pagerank, sssp,
     strongly_connected_components, triangle_listing, triangles,
 };
 use eddy_gelly::graph::GraphParts;
@@ -459,6 +459,33 @@ impl Graph {
             figures.set_item("triplets", s.triplets)?;
         }
         Ok((values, figures))
+    }
+
+    /// HITS hubs and authorities (networkx's `hits`, normalised to sum 1): `iterations`
+    /// runs exactly that many; otherwise until the L1 change of the hubs is below
+    /// `tolerance` (or after `max_iterations`). A parameter not given is `Hits::default()`'s
+    /// (networkx's `tol=1e-8`, `max_iter=100`).
+    #[pyo3(signature = (*, iterations=None, tolerance=None, max_iterations=None, parallelism=None))]
+    fn hits(
+        &self,
+        py: Python<'_>,
+        iterations: Option<u32>,
+        tolerance: Option<f64>,
+        max_iterations: Option<u32>,
+        parallelism: Option<usize>,
+    ) -> PyResult<(VertexValues, VertexValues)> {
+        let mut params = Hits::default();
+        given(&mut params.iterations, iterations.map(Some));
+        given(&mut params.tolerance, tolerance);
+        given(&mut params.max_iterations, max_iterations);
+        let (hubs, authorities) = self.run_with(py, parallelism, &self.unweighted, Self::build, |graph| {
+            let (scores, stats) = hits(graph, &params)?;
+            let keys = scores.local_keys().to_vec();
+            let (hubs, authorities): (Vec<f64>, Vec<f64>) = scores.into_local_values().into_iter().unzip();
+            let (s, c) = (stats.supersteps, stats.converged);
+            Ok(((keys.clone(), hubs, s, c), (keys, authorities, s, c)))
+        })?;
+        Ok((hubs, joined(py, authorities)))
     }
 
     /// Core numbers of the undirected simple view (networkx's `core_number`).

@@ -94,3 +94,32 @@ def test_functions_are_the_methods_and_tables_name_the_value():
     assert list(g.core_number().to_pandas().columns) == ["id", "core"]
     assert g.triangles().to_arrow().column_names == ["id", "triangles"]
     assert eddy.triangles.__doc__.startswith("``triangles(graph, ...)``")
+
+
+@pytest.mark.parametrize("name", ["karate", "les_miserables"])
+@pytest.mark.parametrize("parallelism", [1, 3])
+def test_hits_equals_networkx(name, parallelism):
+    g = BUILT_IN[name]().to_directed()
+    nx.set_edge_attributes(g, 1.0, "weight")  # networkx's HITS reads weights: make them 1
+    want_hubs, want_authorities = nx.hits(g, tol=1e-12, max_iter=10000)
+    hubs, authorities = eddy.Graph.from_networkx(g).hits(tolerance=1e-12, max_iterations=10000,
+                                                         parallelism=parallelism)
+    assert hubs.converged and hubs.name == "hub" and authorities.name == "authority"
+    assert hubs.to_dict() == pytest.approx(want_hubs, abs=1e-8)
+    assert authorities.to_dict() == pytest.approx(want_authorities, abs=1e-8)
+    assert float(hubs.values.sum()) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_hits_on_a_random_digraph_and_fixed_iterations():
+    src, dst = random_multigraph(200, 1200, 9)
+    g = nx.DiGraph()
+    g.add_edges_from(zip(src.tolist(), dst.tolist()))
+    want_hubs, want_authorities = nx.hits(g, tol=1e-12, max_iter=10000)
+    graph = eddy.Graph.from_edges(src, dst)
+    hubs, authorities = graph.hits(tolerance=1e-12, max_iterations=10000, parallelism=2)
+    assert hubs.to_dict() == pytest.approx(want_hubs, abs=1e-8)
+    assert authorities.to_dict() == pytest.approx(want_authorities, abs=1e-8)
+    three, _ = graph.hits(iterations=3)
+    assert three.supersteps == 3 and three.converged
+    with pytest.raises(eddy.errors.InvalidArgumentError, match="tolerance"):
+        graph.hits(tolerance=-1.0)

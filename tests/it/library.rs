@@ -8,8 +8,8 @@ use eddy::core::Result;
 use eddy::datasets::edgelist::{EdgeList, read_edge_list};
 use eddy::gelly::Graph;
 use eddy::gelly::algorithms::{
-    ClusteringSummary, clustering, connected_components, core_numbers, strongly_connected_components,
-    triangle_listing, triangles,
+    ClusteringSummary, Hits, clustering, connected_components, core_numbers, hits,
+    strongly_connected_components, triangle_listing, triangles,
 };
 use eddy::runtime::LocalRuntime;
 use proptest::prelude::*;
@@ -28,7 +28,13 @@ struct Library {
     cores: Vec<u64>,
     scc: Vec<u64>,
     wcc: Vec<u64>,
+    hits: Vec<(f64, f64)>,
+    hits_converged: bool,
 }
+
+/// HITS nearly as the oracle ran it (networkx, to an L1 change below 1e-14): 1e-13, since
+/// other summation orders leave rand1000 hovering around 1e-14.
+const HITS: Hits = Hits { iterations: None, tolerance: 1e-13, max_iterations: 10_000 };
 
 fn run_library(edges: &EdgeList, p: usize) -> Library {
     let parts = LocalRuntime::with_parallelism(p)
@@ -37,6 +43,7 @@ fn run_library(edges: &EdgeList, p: usize) -> Library {
             let g = Graph::from_edge_list(w, edges)?;
             let (counts, total) = triangles(&g)?;
             let (coefficients, summary) = clustering(&g)?;
+            let (authority, stats) = hits(&g, &HITS)?;
             Ok((
                 g.local_keys().to_vec(),
                 counts.into_local_values(),
@@ -47,6 +54,7 @@ fn run_library(edges: &EdgeList, p: usize) -> Library {
                 core_numbers(&g)?.0.into_local_values(),
                 strongly_connected_components(&g)?.0.into_local_values(),
                 connected_components(&g)?.0.into_local_values(),
+                (authority.into_local_values(), stats.converged),
             ))
         })
         .unwrap();
@@ -61,8 +69,11 @@ fn run_library(edges: &EdgeList, p: usize) -> Library {
         cores: Vec::new(),
         scc: Vec::new(),
         wcc: Vec::new(),
+        hits: Vec::new(),
+        hits_converged: parts[0].9.1,
     };
-    for (keys, counts, t, listed, coefficients, s, cores, scc, wcc) in parts {
+    for (keys, counts, t, listed, coefficients, s, cores, scc, wcc, (scores, converged)) in parts {
+        assert_eq!(converged, all.hits_converged, "every worker ends HITS alike");
         assert_eq!((t, s), (total, summary), "every worker reports the same figures");
         all.keys.extend(keys);
         all.triangles.extend(counts);
@@ -71,6 +82,7 @@ fn run_library(edges: &EdgeList, p: usize) -> Library {
         all.cores.extend(cores);
         all.scc.extend(scc);
         all.wcc.extend(wcc);
+        all.hits.extend(scores);
     }
     all.listed.sort_unstable();
     all
@@ -92,6 +104,17 @@ fn assert_values(what: &str, keys: &[u64], got: &[f64], want: &BTreeMap<u64, f64
         assert_eq!(k, wk, "{what}: vertices in key order");
         assert!((v - wv).abs() <= tolerance, "{what}: vertex {k}: got {v}, networkx {wv}");
     }
+}
+
+/// `vertex<TAB>hub<TAB>authority` lines.
+fn expected_hits(name: &str) -> BTreeMap<u64, (f64, f64)> {
+    let text = std::fs::read_to_string(data_dir().join(format!("{name}.hits.tsv"))).unwrap();
+    text.lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].parse().unwrap(), (f[1].parse().unwrap(), f[2].parse().unwrap()))
+        })
+        .collect()
 }
 
 fn as_f64(values: &[u64]) -> Vec<f64> {
@@ -162,6 +185,14 @@ fn library_algorithms_match_networkx_for_every_parallelism() {
                 what("max")
             );
             assert_values(&what("scc"), &r.keys, &as_f64(&r.scc), &expected(&case.name, "scc"), 0.0);
+            assert!(r.hits_converged, "{}", what("hits converged"));
+            let hubs: Vec<f64> = r.hits.iter().map(|h| h.0).collect();
+            let authorities: Vec<f64> = r.hits.iter().map(|h| h.1).collect();
+            let want = expected_hits(&case.name);
+            let want_hubs = want.iter().map(|(k, v)| (*k, v.0)).collect();
+            let want_authorities = want.iter().map(|(k, v)| (*k, v.1)).collect();
+            assert_values(&what("hubs"), &r.keys, &hubs, &want_hubs, 1e-10);
+            assert_values(&what("authorities"), &r.keys, &authorities, &want_authorities, 1e-10);
             check_invariants(&what("invariants"), &r);
             match &first {
                 // Every result is P-independent, bit for bit.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use eddy_gelly::algorithms::{Model, PageRank};
+use eddy_gelly::algorithms::{Hits, Model, PageRank};
 
 use super::{ClusterArgs, shown};
 
@@ -222,6 +222,38 @@ pub(crate) struct LibraryArgs {
     /// The input graph.
     #[command(flatten)]
     pub(crate) input: InputArgs,
+    /// Runtime and output options.
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+}
+
+/// Arguments of `eddy hits`.
+#[derive(Debug, Args)]
+pub(crate) struct HitsArgs {
+    /// The input graph.
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Run exactly N iterations [default: until --tolerance is reached]
+    ///
+    /// Conflicts with --tolerance; `converged` is then always true. Example: --iterations 50
+    #[arg(long, value_name = "N", conflicts_with = "tolerance", help_heading = "HITS")]
+    pub(crate) iterations: Option<u32>,
+    /// Stop when the L1 change of the hubs (each scaled to a maximum of 1) drops below T
+    ///
+    /// networkx's tol; T must be finite and >= 0. Example: --tolerance 1e-12
+    #[arg(
+        long,
+        value_name = "T",
+        default_value = shown(Hits::default().tolerance),
+        allow_negative_numbers = true,
+        help_heading = "HITS"
+    )]
+    pub(crate) tolerance: f64,
+    /// At most N iterations in --tolerance mode (networkx's max_iter)
+    ///
+    /// Reached without meeting the tolerance, the run reports `converged: false`.
+    #[arg(long, value_name = "N", default_value_t = Hits::default().max_iterations, help_heading = "HITS")]
+    pub(crate) max_iterations: u32,
     /// Runtime and output options.
     #[command(flatten)]
     pub(crate) run: RunArgs,

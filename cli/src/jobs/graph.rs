@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use eddy_core::{Data, Worker};
 use eddy_gelly::algorithms::{
-    ClusteringSummary, Model, PageRank, bfs_in, clustering, components_in, core_numbers, pagerank_in,
-    sssp_in, strongly_connected_components, triangle_listing, triangles,
+    ClusteringSummary, Hits, HubAuthority, Model, PageRank, bfs_in, clustering, components_in, core_numbers,
+    hits, pagerank_in, sssp_in, strongly_connected_components, triangle_listing, triangles,
 };
 use eddy_gelly::{Graph, IterationSummary};
 use serde::{Deserialize, Serialize};
@@ -75,6 +75,15 @@ pub(crate) struct TrianglesJob {
     pub(crate) input: GraphInput,
     /// List the triangles instead of counting them per vertex.
     pub(crate) list: bool,
+}
+
+/// The parameters of job `hits`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct HitsJob {
+    /// The graph.
+    pub(crate) input: GraphInput,
+    /// Iterations or tolerance.
+    pub(crate) params: Hits,
 }
 
 /// The parameters of a library job without options of its own (`clustering`, …).
@@ -236,6 +245,24 @@ pub(crate) fn prepare_clustering(
             let (coefficients, summary) = clustering(g)?;
             Ok((coefficients, figures_only(ClusteringFigures { summary })))
         })?)
+    })
+}
+
+/// Prepares job `hits` in this process: loads the input.
+///
+/// # Errors
+/// As [`prepare_pagerank`].
+pub(crate) fn prepare_hits(
+    job: HitsJob,
+) -> eddy_core::Result<
+    impl Fn(&Worker) -> eddy_core::Result<GraphPart<HubAuthority, ()>> + Send + Sync + 'static,
+> {
+    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    let params = job.params;
+    Ok(move |worker: &Worker| {
+        let started = Instant::now();
+        let graph = input.graph(worker)?;
+        Ok(solve(&input, graph, false, started, |g| hits(g, &params))?)
     })
 }
 

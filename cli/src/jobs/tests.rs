@@ -105,6 +105,7 @@ fn the_registry_names_the_subcommands() {
             "als",
             "cc",
             "clustering",
+            "hits",
             "kcore",
             "kmeans",
             "linreg",

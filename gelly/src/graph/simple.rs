@@ -79,3 +79,27 @@ impl<K: VertexKey, VV, EV> Graph<'_, K, VV, EV> {
         Ok(self.worker.all_gather(mine)?.concat())
     }
 }
+
+impl<K: VertexKey, VV, EV> Graph<'_, K, VV, EV> {
+    /// This worker's vertices' out-lists (`out`) or in-lists with repeated edges once —
+    /// the directed simple view (networkx's `DiGraph`; self-loops kept) — in list order.
+    pub(crate) fn distinct_lists(&self, out: bool) -> SimpleLists {
+        let adjacency = if out { &self.out } else { &self.inn };
+        let len = self.values.len();
+        let mut lists = SimpleLists { offsets: Vec::with_capacity(len + 1), nbrs: Vec::new() };
+        lists.nbrs.reserve(adjacency.len());
+        lists.offsets.push(0);
+        let mut mark = vec![u32::MAX; self.parts.len() as usize];
+        for i in 0..len {
+            let me = self.lo() + i as u32;
+            for &u in adjacency.neighbors(i) {
+                if mark[u as usize] != me {
+                    mark[u as usize] = me;
+                    lists.nbrs.push(u);
+                }
+            }
+            lists.offsets.push(lists.nbrs.len());
+        }
+        lists
+    }
+}
