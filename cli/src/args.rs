@@ -237,6 +237,43 @@ pub(crate) enum Command {
                       (`vertex,hub,authority` in a .csv)."
     )]
     Hits(HitsArgs),
+    /// Jaccard index |N(u) ∩ N(v)| / |N(u) ∪ N(v)| of every pair u < v with a common
+    /// neighbour (networkx's jaccard_coefficient; Gelly's JaccardIndex).
+    ///
+    /// The input is read as an undirected simple graph: edge directions, repeated edges and
+    /// self-loops are ignored. The work is one candidate per pair of neighbours of every
+    /// vertex (the sum of d(d-1)/2): meant for graphs where that fits.
+    #[command(
+        after_help = "Examples:\n  \
+                      eddy jaccard                                   # karate club\n  \
+                      eddy jaccard graph.txt --min-score 0.5 --output pairs.tsv\n  \
+                      eddy jaccard graph.txt --top 5 --json",
+        after_long_help = "Examples:\n  \
+                      eddy jaccard                                   # karate club\n  \
+                      eddy jaccard graph.txt --min-score 0.5 --output pairs.tsv\n  \
+                      eddy jaccard graph.txt --top 5 --json\n\n\
+                      --json keys: the common ones (see eddy help pagerank) and pairs, min_score, \
+                      top; the top table lists the highest-scoring pairs.\n\n\
+                      --output FILE: `u<TAB>v<TAB>score` per pair, sorted (`u,v,score` in a .csv)."
+    )]
+    Jaccard(SimilarityArgs),
+    /// Adamic-Adar index of every pair u < v with a common neighbour: the sum of
+    /// 1 / ln(degree(w)) over the common neighbours w (networkx's adamic_adar_index).
+    ///
+    /// The input is read as an undirected simple graph: edge directions, repeated edges and
+    /// self-loops are ignored; the work is as eddy jaccard's.
+    #[command(
+        name = "adamic-adar",
+        after_help = "Examples:\n  \
+                      eddy adamic-adar                               # karate club\n  \
+                      eddy adamic-adar graph.txt --top 10 --output pairs.csv",
+        after_long_help = "Examples:\n  \
+                      eddy adamic-adar                               # karate club\n  \
+                      eddy adamic-adar graph.txt --top 10 --output pairs.csv\n\n\
+                      --json keys: as eddy jaccard's.\n\n\
+                      --output FILE: `u<TAB>v<TAB>score` per pair, sorted (`u,v,score` in a .csv)."
+    )]
+    AdamicAdar(SimilarityArgs),
     /// Generates a graph and writes it as an edge-list file.
     #[command(after_help = "Examples:\n  \
                       eddy generate rmat:16 -o rmat16.txt.gz         # 2^16 vertices, 16 edges each, gzip\n  \

@@ -21,15 +21,16 @@ use std::time::Duration;
 
 use anyhow::Result;
 use eddy_core::Worker;
-use eddy_gelly::algorithms::{Hits, HubAuthority, Model, PageRank};
+use eddy_gelly::algorithms::{Hits, HubAuthority, Model, PageRank, top_per_vertex};
 use serde_json::Value;
 
 use crate::args::{InputArgs, RunArgs};
 use crate::input::Source;
 use crate::jobs::graph::{
     ClusteringFigures, ComponentsJob, GraphInput, GraphPart, HitsJob, LibraryJob, PageRankJob,
-    ShortestPathsJob, TriangleFigures, TrianglesJob, prepare_cc, prepare_clustering, prepare_hits,
-    prepare_kcore, prepare_pagerank, prepare_scc, prepare_sssp, prepare_triangles,
+    ShortestPathsJob, SimilarityFigures, SimilarityJob, TriangleFigures, TrianglesJob, prepare_cc,
+    prepare_clustering, prepare_hits, prepare_kcore, prepare_pagerank, prepare_scc, prepare_similarity,
+    prepare_sssp, prepare_triangles,
 };
 use crate::jobs::{self, Target};
 use crate::output::{self, Report, Top};
@@ -66,6 +67,15 @@ pub(crate) enum Algorithm {
     StrongComponents,
     /// HITS hubs and authorities.
     Hits(Hits),
+    /// Jaccard or Adamic-Adar scores of the pairs with a common neighbour.
+    Similarity {
+        /// Adamic-Adar rather than Jaccard.
+        adamic_adar: bool,
+        /// The smallest score kept.
+        min_score: f64,
+        /// Each vertex's best pairs only.
+        top: Option<usize>,
+    },
 }
 
 impl Algorithm {
@@ -79,6 +89,8 @@ impl Algorithm {
             Algorithm::CoreNumbers => "kcore",
             Algorithm::StrongComponents => "scc",
             Algorithm::Hits(_) => "hits",
+            Algorithm::Similarity { adamic_adar: false, .. } => "jaccard",
+            Algorithm::Similarity { adamic_adar: true, .. } => "adamic-adar",
         }
     }
 }
@@ -228,6 +240,27 @@ pub(crate) fn run(algorithm: Algorithm, model: Model, input: &InputArgs, run: &R
                 })?;
             }
             hits_report(&joined, &params)
+        }
+        Algorithm::Similarity { adamic_adar, min_score, top } => {
+            let job = SimilarityJob { input: graph, adamic_adar, min_score };
+            let mut joined = execute(&target, name, job, prepare_similarity, &progress, stage)?;
+            let shares = std::iter::once(&mut joined.first.aggregate).chain(&mut joined.others);
+            let mut pairs: Vec<(u64, u64, f64)> =
+                shares.flatten().flat_map(|f| std::mem::take(&mut f.pairs)).collect();
+            if let Some(k) = top {
+                pairs = top_per_vertex(pairs, k);
+            }
+            if let Some(path) = &run.output {
+                output::write_table(path, &["u", "v", "score"], |out, s| {
+                    for (u, v, score) in &pairs {
+                        writeln!(out, "{u}{s}{v}{s}{score}")?;
+                    }
+                    Ok(())
+                })?;
+            }
+            let mut report = similarity_report(&joined, &pairs, min_score, top);
+            report.written = Some((pairs.len() as u64, "pairs"));
+            report
         }
     };
     drop(progress);
@@ -392,6 +425,34 @@ fn hits_report(joined: &Joined<HubAuthority, ()>, params: &Hits) -> Partial {
     details.push(("top_authority", best.first().map(|&i| joined.keys[i]).into()));
     let rows = top.iter().map(|&i| (joined.keys[i], hubs[i].into())).collect();
     Partial::new(joined, details, Top { title: "highest hub scores", columns: ["vertex", "hub"], rows })
+}
+
+fn similarity_report(
+    joined: &Joined<u64, SimilarityFigures>,
+    pairs: &[(u64, u64, f64)],
+    min_score: f64,
+    top: Option<usize>,
+) -> Partial {
+    // The best pairs, named by their first vertex in the table and listed whole in JSON.
+    let mut best: Vec<usize> = (0..pairs.len()).collect();
+    best.sort_by(|&a, &b| {
+        pairs[b].2.total_cmp(&pairs[a].2).then((pairs[a].0, pairs[a].1).cmp(&(pairs[b].0, pairs[b].1)))
+    });
+    best.truncate(TOP);
+    let details = vec![
+        ("pairs", pairs.len().into()),
+        ("min_score", min_score.into()),
+        ("top_per_vertex", top.into()),
+        (
+            "best_pairs",
+            best.iter().map(|&i| serde_json::json!([pairs[i].0, pairs[i].1, pairs[i].2])).collect(),
+        ),
+    ];
+    let rows = best
+        .iter()
+        .map(|&i| (pairs[i].0, serde_json::json!(format!("{} {}", pairs[i].1, pairs[i].2))))
+        .collect();
+    Partial::new(joined, details, Top { title: "highest-scoring pairs", columns: ["u", "v score"], rows })
 }
 
 fn kcore_report(joined: &Joined<u64, ()>) -> Partial {

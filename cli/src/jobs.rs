@@ -2,7 +2,7 @@
 //! and what the commands run locally.
 //!
 //! Every algorithm command (`pagerank`, `cc`, `sssp`, `triangles`, `clustering`, `kcore`,
-//! `scc`, `hits`, `kmeans`, `logreg`, `linreg`, `als`) is a job with serializable parameters — the input's *source* (a file path, a
+//! `scc`, `hits`, `jaccard`, `adamic-adar`, `kmeans`, `logreg`, `linreg`, `als`) is a job with serializable parameters — the input's *source* (a file path, a
 //! generator spec or the built-in data set, never loaded data), the flags and the
 //! algorithm's parameters — and a `prepare_<job>` function that runs once per process:
 //! it loads or generates the input there and returns the per-worker body, whose result
@@ -171,7 +171,7 @@ where
 }
 
 /// Every job this binary runs by name: `pagerank`, `cc`, `sssp`, `triangles`,
-/// `clustering`, `kcore`, `scc`, `hits`, `kmeans`, `logreg`, `linreg` and `als` (the subcommands' names), with the
+/// `clustering`, `kcore`, `scc`, `hits`, `jaccard`, `adamic-adar`, `kmeans`, `logreg`, `linreg` and `als` (the subcommands' names), with the
 /// parameter types [`graph::PageRankJob`], [`graph::ComponentsJob`],
 /// [`graph::ShortestPathsJob`], [`graph::TrianglesJob`], [`graph::LibraryJob`],
 /// [`kmeans::KMeansJob`], [`supervised::LogregJob`], [`supervised::LinregJob`] and
@@ -187,6 +187,8 @@ pub(crate) fn registry() -> JobRegistry {
         .register("kcore", graph::prepare_kcore)
         .register("scc", graph::prepare_scc)
         .register("hits", graph::prepare_hits)
+        .register("jaccard", graph::prepare_similarity)
+        .register("adamic-adar", graph::prepare_similarity)
         .register("kmeans", kmeans::prepare_kmeans)
         .register("logreg", supervised::prepare_logreg)
         .register("linreg", supervised::prepare_linreg)

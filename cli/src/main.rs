@@ -66,7 +66,7 @@ fn main() -> ExitCode {
 
 /// The error of an `eddy submit` whose job is not an algorithm command.
 const SUBMIT_RUNS: &str = "eddy submit runs an algorithm command: pagerank, cc, sssp, triangles, clustering, kcore, scc, \
-     hits, kmeans, logreg, linreg or als";
+     hits, jaccard, adamic-adar, kmeans, logreg, linreg or als";
 
 /// The command to run and the count of `-v` flags: `eddy submit`'s job becomes its
 /// algorithm command with `--cluster` set, and the `-v` flags given after the job's
@@ -88,6 +88,7 @@ fn resolve(cli: Cli) -> anyhow::Result<(Command, u8)> {
         Command::Kcore(c) => &mut c.run.cluster,
         Command::Scc(c) => &mut c.run.cluster,
         Command::Hits(c) => &mut c.run.cluster,
+        Command::Jaccard(c) | Command::AdamicAdar(c) => &mut c.run.cluster,
         Command::Kmeans(c) => &mut c.run.cluster,
         Command::Logreg(c) => &mut c.run.cluster,
         Command::Linreg(c) => &mut c.run.cluster,
@@ -120,6 +121,14 @@ fn run_command(command: Command) -> anyhow::Result<()> {
         Command::Clustering(a) => graph_cmd::run(Algorithm::Clustering, Model::Fast, &a.input, &a.run),
         Command::Kcore(a) => graph_cmd::run(Algorithm::CoreNumbers, Model::Fast, &a.input, &a.run),
         Command::Scc(a) => graph_cmd::run(Algorithm::StrongComponents, Model::Fast, &a.input, &a.run),
+        Command::Jaccard(a) => {
+            let algorithm = Algorithm::Similarity { adamic_adar: false, min_score: a.min_score, top: a.top };
+            graph_cmd::run(algorithm, Model::Fast, &a.input, &a.run)
+        }
+        Command::AdamicAdar(a) => {
+            let algorithm = Algorithm::Similarity { adamic_adar: true, min_score: a.min_score, top: a.top };
+            graph_cmd::run(algorithm, Model::Fast, &a.input, &a.run)
+        }
         Command::Hits(a) => {
             let params =
                 Hits { iterations: a.iterations, tolerance: a.tolerance, max_iterations: a.max_iterations };

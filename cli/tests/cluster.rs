@@ -204,8 +204,9 @@ fn jobs_on_three_taskmanagers_give_local_mode_results_bit_for_bit() {
 fn library_jobs_on_two_taskmanagers_give_local_mode_results_bit_for_bit() {
     let cluster = Cluster::start(2);
     let scratch = Scratch::new("cluster-library");
-    let cases: [(&str, &[&str]); 6] = [
+    let cases: [(&str, &[&str]); 7] = [
         ("triangles", &["triangles", "--generate", "rmat:10:8:3"]),
+        ("jaccard", &["jaccard", "--generate", "rmat:8:8:3", "--top", "3"]),
         ("hits", &["hits", "--generate", "rmat:10:8:3", "--iterations", "30"]),
         ("listing", &["triangles", "--generate", "rmat:9:8:2", "--list"]),
         ("clustering", &["clustering", "--generate", "rmat:10:8:3"]),

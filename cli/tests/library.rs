@@ -116,7 +116,7 @@ fn library_commands_fail_in_one_line_on_bad_input_and_leave_no_output() {
     let dir = Scratch::new("library-bad");
     let input = dir.file("bad.txt", "1 2\n2 3\n3 x\n");
     let out = dir.path("out.tsv");
-    for command in ["triangles", "clustering", "kcore", "scc"] {
+    for command in ["triangles", "clustering", "kcore", "scc", "hits", "jaccard", "adamic-adar"] {
         let err = fails(&[command, p(&input), "--output", p(&out)]);
         assert!(err.contains("bad.txt:3") && err.contains("3 x"), "{command}: {err}");
         let err = fails(&[command, "--generate", "rmat:x"]);
@@ -190,4 +190,67 @@ fn hits_matches_networkx_and_writes_hub_and_authority_columns() {
     assert!(std::fs::read_to_string(&out).unwrap().starts_with("vertex,hub,authority\n"));
     let err = fails(&["hits", "--tolerance", "-1"]);
     assert!(err.contains("tolerance"), "{err}");
+}
+
+#[test]
+fn similarity_commands_match_networkx_and_filter_by_score_and_rank() {
+    let dir = Scratch::new("similarity");
+    let pairs = |path: &Path| -> Vec<(u64, u64, f64)> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].parse().unwrap())
+            })
+            .collect()
+    };
+    for graph in ["karate", "les_miserables", "rand1000"] {
+        let input = data(&format!("{graph}.txt"));
+        for (command, oracle) in [("jaccard", "jaccard"), ("adamic-adar", "adamic_adar")] {
+            let out = dir.path(&format!("{graph}-{command}.tsv"));
+            let report = json(&[command, p(&input), "-p", "3", "--json", "--output", p(&out)]);
+            let (got, want) = (pairs(&out), pairs(&data(&format!("{graph}.{oracle}.tsv"))));
+            assert_eq!(report["pairs"], got.len());
+            assert_eq!(got.len(), want.len(), "{graph} {command}");
+            for (g, w) in got.iter().zip(&want) {
+                assert!(
+                    (g.0, g.1) == (w.0, w.1) && (g.2 - w.2).abs() < 1e-12,
+                    "{graph} {command}: {g:?} vs {w:?}"
+                );
+            }
+            // --min-score keeps exactly the pairs at or above it.
+            let threshold = if command == "jaccard" { "0.5" } else { "2" };
+            let kept = dir.path(&format!("{graph}-{command}-min.tsv"));
+            ok(&[command, p(&input), "--min-score", threshold, "-q", "--output", p(&kept)]);
+            let t: f64 = threshold.parse().unwrap();
+            let expected: Vec<_> = want.iter().filter(|w| w.2 >= t).map(|w| (w.0, w.1)).collect();
+            assert_eq!(
+                pairs(&kept).iter().map(|g| (g.0, g.1)).collect::<Vec<_>>(),
+                expected,
+                "{graph} {command}"
+            );
+            // --top K: exactly the pairs among the K best of either vertex (ties to the
+            // smaller other vertex), by brute force over the oracle's pairs.
+            let top = dir.path(&format!("{graph}-{command}-top.tsv"));
+            ok(&[command, p(&input), "--top", "2", "-q", "--output", p(&top)]);
+            // Per vertex: (score, the other vertex, the pair).
+            type Ranked = Vec<(f64, u64, (u64, u64))>;
+            let mut best: BTreeMap<u64, Ranked> = BTreeMap::new();
+            for w in &want {
+                best.entry(w.0).or_default().push((w.2, w.1, (w.0, w.1)));
+                best.entry(w.1).or_default().push((w.2, w.0, (w.0, w.1)));
+            }
+            let mut chosen = std::collections::BTreeSet::new();
+            for list in best.values_mut() {
+                list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                chosen.extend(list.iter().take(2).map(|x| x.2));
+            }
+            let got: Vec<(u64, u64)> = pairs(&top).iter().map(|g| (g.0, g.1)).collect();
+            assert_eq!(got, chosen.into_iter().collect::<Vec<_>>(), "{graph} {command} --top 2");
+        }
+    }
+    let out = dir.path("pairs.csv");
+    ok(&["jaccard", "--output", p(&out)]);
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("u,v,score\n0,1,"));
 }

@@ -7,6 +7,7 @@ pub mod kcore;
 pub mod model;
 pub mod pagerank;
 pub mod scc;
+pub mod similarity;
 pub mod sssp;
 pub mod triangles;
 
@@ -16,5 +17,6 @@ pub use kcore::core_numbers;
 pub use model::{Model, bfs_in, components_in, pagerank_in, sssp_in};
 pub use pagerank::{PageRank, pagerank, pagerank_gsa, pagerank_scatter_gather, pagerank_vertex_centric};
 pub use scc::strongly_connected_components;
+pub use similarity::{adamic_adar, jaccard, top_per_vertex};
 pub use sssp::{bfs, sssp, sssp_gsa, sssp_scatter_gather, sssp_vertex_centric};
 pub use triangles::{ClusteringSummary, clustering, triangle_listing, triangles};

@@ -11,7 +11,8 @@ Graphs: ``Graph.from_edges(src, dst, weights=None, directed=True)``,
 and friends; ``Graph.to_networkx()``; algorithms ``pagerank``, ``connected_components``,
 ``sssp``, ``bfs``, ``strongly_connected_components`` and — on the undirected simple view
 (directions, repeated edges and self-loops ignored) — ``triangles``, ``triangle_list``,
-``clustering`` and ``core_number``, and ``hits`` as methods (and functions of the same names),
+``clustering``, ``core_number``, ``jaccard`` and ``adamic_adar`` (``VertexPairs``), and
+``hits`` as methods (and functions of the same names),
 returning ``VertexValues`` (numpy arrays ``ids`` and ``values``, ``to_dict()``, graph-wide
 ``figures``). ML: ``eddy.ml`` (scikit-learn
 conventions). Every call takes ``parallelism=`` (default: one worker per core, or
@@ -35,7 +36,7 @@ from .errors import EddyError
 _PAGERANK = _defaults("pagerank")
 
 __all__ = ["Graph", "VertexValues", "EddyError", "errors", "pagerank", "connected_components", "sssp", "bfs",
-           "strongly_connected_components", "triangles", "triangle_list", "clustering", "core_number", "hits", "ml",
+           "strongly_connected_components", "triangles", "triangle_list", "clustering", "core_number", "hits", "jaccard", "adamic_adar", "VertexPairs", "ml",
            "generate"]
 
 
@@ -329,6 +330,36 @@ class Graph:
                                               max_iterations=max_iterations, parallelism=parallelism)
         return self._wrap(hubs, "hub"), self._wrap(authorities, "authority")
 
+    def jaccard(self, *, min_score=0.0, top=None, parallelism=None):
+        """The Jaccard index ``|N(u) ∩ N(v)| / |N(u) ∪ N(v)|`` of every pair ``u < v`` with
+        a common neighbour in the undirected simple view (networkx's
+        ``jaccard_coefficient`` over those pairs; Gelly's JaccardIndex), at least
+        ``min_score``; ``top=K`` keeps only the pairs among the K best of either vertex
+        (ties to the smaller other vertex). Returns ``VertexPairs`` sorted by ``(u, v)``.
+        The work is one candidate per pair of neighbours of every vertex.
+
+        >>> import numpy as np, eddy
+        >>> g = eddy.Graph.from_edges(np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3]))
+        >>> g.jaccard().to_dict()
+        {(0, 1): 0.3333333333333333, (0, 2): 0.25, (0, 3): 0.5, (1, 2): 0.25, (1, 3): 0.5}
+        """
+        return VertexPairs(*self._inner.similarity(False, min_score, top, parallelism=parallelism), "jaccard",
+                           self._labels)
+
+    def adamic_adar(self, *, min_score=0.0, top=None, parallelism=None):
+        """The Adamic-Adar index of every pair ``u < v`` with a common neighbour: the sum
+        of ``1 / ln(degree(w))`` over the common neighbours ``w`` (networkx's
+        ``adamic_adar_index`` over those pairs); ``min_score`` and ``top`` as for
+        ``jaccard``. Returns ``VertexPairs``.
+
+        >>> import numpy as np, eddy
+        >>> g = eddy.Graph.from_edges(np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3]))
+        >>> round(g.adamic_adar().to_dict()[(0, 3)], 6)
+        0.910239
+        """
+        return VertexPairs(*self._inner.similarity(True, min_score, top, parallelism=parallelism), "adamic_adar",
+                           self._labels)
+
     def core_number(self, *, parallelism=None):
         """Core numbers of the undirected simple view (networkx's ``core_number``): the
         largest ``k`` such that the vertex lies in a subgraph where every vertex has
@@ -419,6 +450,53 @@ class VertexValues:
         return pd.DataFrame({"id": self._keys(), self.name: self.values}, copy=False)
 
 
+class VertexPairs:
+    """Scores of vertex pairs: ``u``, ``v`` (``uint64``, ``u < v``, sorted by ``(u, v)``) and
+    ``score`` numpy arrays; ``name`` is the score's name (``jaccard``, ``adamic_adar``).
+    For a graph built with ``from_networkx``, ``u`` and ``v`` are node indices and
+    ``to_dict()`` and the tables use the node labels.
+
+    >>> import numpy as np, eddy
+    >>> pairs = eddy.Graph.from_edges(np.array([0, 1]), np.array([1, 2])).jaccard()
+    >>> pairs.to_dict(), len(pairs)
+    ({(0, 2): 1.0}, 1)
+    """
+
+    def __init__(self, u, v, score, name, labels=None):
+        self.u, self.v, self.score, self.name, self.labels = u, v, score, name, labels
+
+    def __len__(self):
+        return len(self.score)
+
+    def __repr__(self):
+        return f"VertexPairs({self.name}, {len(self)} pairs)"
+
+    def _ends(self):
+        if self.labels is None:
+            return self.u, self.v
+        return [self.labels[i] for i in self.u.tolist()], [self.labels[i] for i in self.v.tolist()]
+
+    def to_dict(self):
+        """``{(u, v): score}`` (node labels for graphs from networkx)."""
+        u, v = self._ends()
+        u, v = (u.tolist(), v.tolist()) if self.labels is None else (u, v)
+        return dict(zip(zip(u, v), self.score.tolist()))
+
+    def to_arrow(self):
+        """A ``pyarrow.Table`` with columns ``u``, ``v`` and the score's name. Needs
+        pyarrow (``pip install 'eddy[arrow]'``)."""
+        pa = _optional("pyarrow", "arrow", "to_arrow()")
+        u, v = self._ends()
+        return pa.table({"u": pa.array(u), "v": pa.array(v), self.name: pa.array(self.score)})
+
+    def to_pandas(self):
+        """A ``pandas.DataFrame`` with columns ``u``, ``v`` and the score's name. Needs
+        pandas (``pip install 'eddy[pandas]'``)."""
+        pd = _optional("pandas", "pandas", "to_pandas()")
+        u, v = self._ends()
+        return pd.DataFrame({"u": u, "v": v, self.name: self.score})
+
+
 def pagerank(graph, *, damping=_PAGERANK["damping"], iterations=_PAGERANK["iterations"],
              tolerance=_PAGERANK["tolerance"], max_iterations=_PAGERANK["max_iterations"], parallelism=None):
     return graph.pagerank(damping=damping, iterations=iterations, tolerance=tolerance,
@@ -457,6 +535,14 @@ def core_number(graph, *, parallelism=None):
     return graph.core_number(parallelism=parallelism)
 
 
+def jaccard(graph, *, min_score=0.0, top=None, parallelism=None):
+    return graph.jaccard(min_score=min_score, top=top, parallelism=parallelism)
+
+
+def adamic_adar(graph, *, min_score=0.0, top=None, parallelism=None):
+    return graph.adamic_adar(min_score=min_score, top=top, parallelism=parallelism)
+
+
 def hits(graph, *, iterations=None, tolerance=None, max_iterations=None, parallelism=None):
     return graph.hits(iterations=iterations, tolerance=tolerance, max_iterations=max_iterations,
                       parallelism=parallelism)
@@ -464,7 +550,7 @@ def hits(graph, *, iterations=None, tolerance=None, max_iterations=None, paralle
 
 # The functions are the methods with the graph first: same documentation.
 for _function in (pagerank, connected_components, sssp, bfs, strongly_connected_components, triangles,
-                  triangle_list, clustering, core_number, hits):
+                  triangle_list, clustering, core_number, hits, jaccard, adamic_adar):
     _function.__doc__ = f"``{_function.__name__}(graph, ...)`` is ``graph.{_function.__name__}(...)``.\n\n" + \
         " " * 8 + getattr(Graph, _function.__name__).__doc__
 del _function

@@ -19,8 +19,8 @@ use eddy_core::Worker;
 use eddy_datasets::edgelist::{EdgeList, read_edge_list};
 use eddy_datasets::generators::GeneratorSpec;
 use eddy_gelly::algorithms::{
-    Hits, PageRank, bfs, clustering, connected_components, core_numbers, hits, pagerank, sssp,
-    strongly_connected_components, triangle_listing, triangles,
+    Hits, PageRank, adamic_adar, bfs, clustering, connected_components, core_numbers, hits, jaccard,
+    pagerank, sssp, strongly_connected_components, top_per_vertex, triangle_listing, triangles,
 };
 use eddy_gelly::graph::GraphParts;
 use eddy_gelly::{Graph as GellyGraph, IterationSummary, VertexKey};
@@ -486,6 +486,36 @@ impl Graph {
             Ok(((keys.clone(), hubs, s, c), (keys, authorities, s, c)))
         })?;
         Ok((hubs, joined(py, authorities)))
+    }
+
+    /// Jaccard (`adamic=False`) or Adamic-Adar scores of every pair `u < v` with a common
+    /// neighbour in the undirected simple view, at least `min_score`, optionally only each
+    /// vertex's `top` best: `(u, v, score)` arrays sorted by `(u, v)`.
+    #[pyo3(signature = (adamic, min_score, top, *, parallelism=None))]
+    #[allow(clippy::type_complexity)]
+    fn similarity<'py>(
+        &self,
+        py: Python<'py>,
+        adamic: bool,
+        min_score: f64,
+        top: Option<usize>,
+        parallelism: Option<usize>,
+    ) -> PyResult<(Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<f64>>)> {
+        let (_, shares) = self.run_with(py, parallelism, &self.unweighted, Self::build, |graph| {
+            let pairs = if adamic { adamic_adar(graph, min_score)? } else { jaccard(graph, min_score)? };
+            Ok(((Vec::new(), Vec::<u64>::new(), 0, true), pairs))
+        })?;
+        let mut pairs = shares.concat();
+        if let Some(k) = top {
+            pairs = top_per_vertex(pairs, k);
+        }
+        let (mut us, mut vs, mut scores) = (Vec::new(), Vec::new(), Vec::new());
+        for (u, v, score) in pairs {
+            us.push(u);
+            vs.push(v);
+            scores.push(score);
+        }
+        Ok((us.into_pyarray(py), vs.into_pyarray(py), scores.into_pyarray(py)))
     }
 
     /// Core numbers of the undirected simple view (networkx's `core_number`).

@@ -123,3 +123,23 @@ def test_hits_on_a_random_digraph_and_fixed_iterations():
     assert three.supersteps == 3 and three.converged
     with pytest.raises(eddy.errors.InvalidArgumentError, match="tolerance"):
         graph.hits(tolerance=-1.0)
+
+
+@pytest.mark.parametrize("name", ["karate", "les_miserables", "davis"])
+def test_jaccard_and_adamic_adar_equal_networkx(name):
+    g = BUILT_IN[name]()
+    nodes = list(g.nodes)
+    candidates = [(u, v) for i, u in enumerate(nodes) for v in nodes[i + 1:] if set(g[u]) & set(g[v])]
+    graph = eddy.Graph.from_networkx(g)
+    for method, oracle in [(graph.jaccard, nx.jaccard_coefficient), (graph.adamic_adar, nx.adamic_adar_index)]:
+        want = {(u, v): s for u, v, s in oracle(g, candidates)}
+        for parallelism in (1, 3):
+            got = method(parallelism=parallelism).to_dict()
+            assert got.keys() == want.keys()
+            assert got == pytest.approx(want, abs=1e-12)
+        high = method(min_score=0.5).to_dict()
+        assert high == pytest.approx({k: s for k, s in want.items() if s >= 0.5}, abs=1e-12)
+    pairs = graph.jaccard(top=1)
+    assert len(pairs) <= g.number_of_nodes()
+    assert list(pairs.to_pandas().columns) == ["u", "v", "jaccard"]
+    assert pairs.to_arrow().num_rows == len(pairs)

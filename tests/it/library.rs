@@ -8,7 +8,7 @@ use eddy::core::Result;
 use eddy::datasets::edgelist::{EdgeList, read_edge_list};
 use eddy::gelly::Graph;
 use eddy::gelly::algorithms::{
-    ClusteringSummary, Hits, clustering, connected_components, core_numbers, hits,
+    ClusteringSummary, Hits, adamic_adar, clustering, connected_components, core_numbers, hits, jaccard,
     strongly_connected_components, triangle_listing, triangles,
 };
 use eddy::runtime::LocalRuntime;
@@ -200,6 +200,66 @@ fn library_algorithms_match_networkx_for_every_parallelism() {
                 None => first = Some(r),
             }
         }
+    }
+}
+
+/// `u<TAB>v<TAB>score` lines.
+fn expected_pairs(name: &str, what: &str) -> Vec<(u64, u64, f64)> {
+    let text = std::fs::read_to_string(data_dir().join(format!("{name}.{what}.tsv"))).unwrap();
+    text.lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].parse().unwrap())
+        })
+        .collect()
+}
+
+/// Scored pairs `(u, v, score)`.
+type Pairs = Vec<(u64, u64, f64)>;
+
+/// Every worker's Jaccard and Adamic-Adar pairs, concatenated.
+fn similarity(edges: &EdgeList, p: usize, min_score: f64) -> (Pairs, Pairs) {
+    let parts = LocalRuntime::with_parallelism(p)
+        .unwrap()
+        .execute(|w| -> Result<_> {
+            let g = Graph::from_edge_list(w, edges)?;
+            Ok((jaccard(&g, min_score)?, adamic_adar(&g, min_score)?))
+        })
+        .unwrap();
+    let (j, a): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
+    (j.concat(), a.concat())
+}
+
+#[test]
+fn similarity_matches_networkx_for_every_parallelism() {
+    for case in manifest() {
+        let edges = read_edge_list(&data_dir().join(format!("{}.txt", case.name))).unwrap();
+        let (want_j, want_a) =
+            (expected_pairs(&case.name, "jaccard"), expected_pairs(&case.name, "adamic_adar"));
+        let mut first = None;
+        for p in [1, 2, 4] {
+            let (j, a) = similarity(&edges, p, 0.0);
+            for (what, got, want) in [("jaccard", &j, &want_j), ("adamic-adar", &a, &want_a)] {
+                assert_eq!(got.len(), want.len(), "{} {what} P={p}: pairs", case.name);
+                for (g, w) in got.iter().zip(want) {
+                    assert!(
+                        (g.0, g.1) == (w.0, w.1) && (g.2 - w.2).abs() < 1e-12,
+                        "{} {what} P={p}: {g:?} vs networkx {w:?}",
+                        case.name
+                    );
+                }
+            }
+            assert!(j.iter().all(|x| (0.0..=1.0).contains(&x.2)), "{}: jaccard in [0, 1]", case.name);
+            // The same bits for every parallelism.
+            match &first {
+                Some(one) => assert_eq!(one, &(j, a), "{} P={p}", case.name),
+                None => first = Some((j, a)),
+            }
+        }
+        // --min-score keeps exactly the pairs at or above it.
+        let (j, _) = similarity(&edges, 2, 0.5);
+        let kept: Vec<_> = want_j.iter().filter(|w| w.2 >= 0.5).collect();
+        assert_eq!(j.len(), kept.len(), "{}", case.name);
     }
 }
 

@@ -258,3 +258,31 @@ pub(crate) struct HitsArgs {
     #[command(flatten)]
     pub(crate) run: RunArgs,
 }
+
+/// Arguments of `eddy jaccard` and `eddy adamic-adar`.
+#[derive(Debug, Args)]
+pub(crate) struct SimilarityArgs {
+    /// The input graph.
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Keep only pairs scoring at least S [default: 0, every pair]
+    ///
+    /// Example: --min-score 0.5
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 0.0,
+        allow_negative_numbers = true,
+        help_heading = "Similarity"
+    )]
+    pub(crate) min_score: f64,
+    /// Keep only each vertex's K highest-scoring pairs [default: all]
+    ///
+    /// A pair stays when it is among the K best of either of its vertices (ties to the
+    /// smaller other vertex). Example: --top 5
+    #[arg(long, value_name = "K", help_heading = "Similarity")]
+    pub(crate) top: Option<usize>,
+    /// Runtime and output options.
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+}

@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 
 use eddy_core::{Data, Worker};
 use eddy_gelly::algorithms::{
-    ClusteringSummary, Hits, HubAuthority, Model, PageRank, bfs_in, clustering, components_in, core_numbers,
-    hits, pagerank_in, sssp_in, strongly_connected_components, triangle_listing, triangles,
+    ClusteringSummary, Hits, HubAuthority, Model, PageRank, adamic_adar, bfs_in, clustering, components_in,
+    core_numbers, hits, jaccard, pagerank_in, sssp_in, strongly_connected_components, triangle_listing,
+    triangles,
 };
 use eddy_gelly::{Graph, IterationSummary};
 use serde::{Deserialize, Serialize};
@@ -84,6 +85,25 @@ pub(crate) struct HitsJob {
     pub(crate) input: GraphInput,
     /// Iterations or tolerance.
     pub(crate) params: Hits,
+}
+
+/// The parameters of jobs `jaccard` and `adamic-adar`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SimilarityJob {
+    /// The graph.
+    pub(crate) input: GraphInput,
+    /// Adamic-Adar rather than Jaccard.
+    pub(crate) adamic_adar: bool,
+    /// The smallest score kept.
+    pub(crate) min_score: f64,
+}
+
+/// A similarity job's result: this worker's pairs `(u, v, score)`, `u` one of its
+/// vertices, sorted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SimilarityFigures {
+    /// The pairs.
+    pub(crate) pairs: Vec<(u64, u64, f64)>,
 }
 
 /// The parameters of a library job without options of its own (`clustering`, …).
@@ -263,6 +283,27 @@ pub(crate) fn prepare_hits(
         let started = Instant::now();
         let graph = input.graph(worker)?;
         Ok(solve(&input, graph, false, started, |g| hits(g, &params))?)
+    })
+}
+
+/// Prepares job `jaccard` or `adamic-adar` in this process: loads the input.
+///
+/// # Errors
+/// As [`prepare_pagerank`].
+pub(crate) fn prepare_similarity(
+    job: SimilarityJob,
+) -> eddy_core::Result<
+    impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, SimilarityFigures>> + Send + Sync + 'static,
+> {
+    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    let (adamic, min_score) = (job.adamic_adar, job.min_score);
+    Ok(move |worker: &Worker| {
+        let started = Instant::now();
+        let graph = input.graph(worker)?;
+        Ok(solve(&input, graph, false, started, |g| {
+            let pairs = if adamic { adamic_adar(g, min_score)? } else { jaccard(g, min_score)? };
+            Ok((g.map_vertices(|_, _| 0u64), figures_only(SimilarityFigures { pairs })))
+        })?)
     })
 }
 

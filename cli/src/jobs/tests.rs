@@ -102,10 +102,12 @@ fn the_registry_names_the_subcommands() {
     assert_eq!(
         registry().names(),
         [
+            "adamic-adar",
             "als",
             "cc",
             "clustering",
             "hits",
+            "jaccard",
             "kcore",
             "kmeans",
             "linreg",
