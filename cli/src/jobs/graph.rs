@@ -172,13 +172,8 @@ pub(crate) struct GraphPart<V, A> {
 pub(crate) fn prepare_pagerank(
     job: PageRankJob,
 ) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<f64, f64>> + Send + Sync + 'static> {
-    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
     let (params, model) = (job.params, job.model);
-    Ok(move |worker: &Worker| {
-        let started = Instant::now();
-        let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, |g| pagerank_in(model, g, &params))?)
-    })
+    prepare_unweighted(job.input, move |g| pagerank_in(model, g, &params))
 }
 
 /// Prepares job `cc` in this process: loads the input.
@@ -188,13 +183,8 @@ pub(crate) fn prepare_pagerank(
 pub(crate) fn prepare_cc(
     job: ComponentsJob,
 ) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, ()>> + Send + Sync + 'static> {
-    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
     let model = job.model;
-    Ok(move |worker: &Worker| {
-        let started = Instant::now();
-        let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, |g| components_in(model, g))?)
-    })
+    prepare_unweighted(job.input, move |g| components_in(model, g))
 }
 
 /// Prepares job `sssp` in this process: loads the input and decides whether the
@@ -230,21 +220,16 @@ pub(crate) fn prepare_triangles(
 ) -> eddy_core::Result<
     impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, TriangleFigures>> + Send + Sync + 'static,
 > {
-    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
     let list = job.list;
-    Ok(move |worker: &Worker| {
-        let started = Instant::now();
-        let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, |g| {
-            if list {
-                let listed = triangle_listing(g)?;
-                let total = g.worker().all_reduce(listed.len() as u64, |a, b| a + b)?;
-                Ok((g.map_vertices(|_, _| 0u64), figures_only(TriangleFigures { total, listed })))
-            } else {
-                let (counts, total) = triangles(g)?;
-                Ok((counts, figures_only(TriangleFigures { total, listed: Vec::new() })))
-            }
-        })?)
+    prepare_unweighted(job.input, move |g| {
+        if list {
+            let listed = triangle_listing(g)?;
+            let total = g.worker().all_reduce(listed.len() as u64, |a, b| a + b)?;
+            Ok((g.map_vertices(|_, _| 0u64), figures_only(TriangleFigures { total, listed })))
+        } else {
+            let (counts, total) = triangles(g)?;
+            Ok((counts, figures_only(TriangleFigures { total, listed: Vec::new() })))
+        }
     })
 }
 
@@ -257,14 +242,9 @@ pub(crate) fn prepare_clustering(
 ) -> eddy_core::Result<
     impl Fn(&Worker) -> eddy_core::Result<GraphPart<f64, ClusteringFigures>> + Send + Sync + 'static,
 > {
-    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
-    Ok(move |worker: &Worker| {
-        let started = Instant::now();
-        let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, |g| {
-            let (coefficients, summary) = clustering(g)?;
-            Ok((coefficients, figures_only(ClusteringFigures { summary })))
-        })?)
+    prepare_unweighted(job.input, |g| {
+        let (coefficients, summary) = clustering(g)?;
+        Ok((coefficients, figures_only(ClusteringFigures { summary })))
     })
 }
 
@@ -277,13 +257,8 @@ pub(crate) fn prepare_hits(
 ) -> eddy_core::Result<
     impl Fn(&Worker) -> eddy_core::Result<GraphPart<HubAuthority, ()>> + Send + Sync + 'static,
 > {
-    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
     let params = job.params;
-    Ok(move |worker: &Worker| {
-        let started = Instant::now();
-        let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, |g| hits(g, &params))?)
-    })
+    prepare_unweighted(job.input, move |g| hits(g, &params))
 }
 
 /// Prepares job `jaccard` or `adamic-adar` in this process: loads the input.
@@ -295,15 +270,10 @@ pub(crate) fn prepare_similarity(
 ) -> eddy_core::Result<
     impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, SimilarityFigures>> + Send + Sync + 'static,
 > {
-    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
     let (adamic, min_score) = (job.adamic_adar, job.min_score);
-    Ok(move |worker: &Worker| {
-        let started = Instant::now();
-        let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, |g| {
-            let pairs = if adamic { adamic_adar(g, min_score)? } else { jaccard(g, min_score)? };
-            Ok((g.map_vertices(|_, _| 0u64), figures_only(SimilarityFigures { pairs })))
-        })?)
+    prepare_unweighted(job.input, move |g| {
+        let pairs = if adamic { adamic_adar(g, min_score)? } else { jaccard(g, min_score)? };
+        Ok((g.map_vertices(|_, _| 0u64), figures_only(SimilarityFigures { pairs })))
     })
 }
 
@@ -314,12 +284,7 @@ pub(crate) fn prepare_similarity(
 pub(crate) fn prepare_kcore(
     job: LibraryJob,
 ) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, ()>> + Send + Sync + 'static> {
-    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
-    Ok(move |worker: &Worker| {
-        let started = Instant::now();
-        let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, |g| core_numbers(g))?)
-    })
+    prepare_unweighted(job.input, core_numbers)
 }
 
 /// Prepares job `scc` in this process: loads the input.
@@ -329,11 +294,32 @@ pub(crate) fn prepare_kcore(
 pub(crate) fn prepare_scc(
     job: LibraryJob,
 ) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<u64, ()>> + Send + Sync + 'static> {
-    let input = Input::load(&job.input.source, job.input.undirected).map_err(prepare_error)?;
+    prepare_unweighted(job.input, strongly_connected_components)
+}
+
+/// Prepares a job on the unweighted graph: loads `input` in this process; each worker
+/// reads its share, builds its part and runs `algorithm` ([`solve`]).
+///
+/// # Errors
+/// As [`prepare_pagerank`].
+fn prepare_unweighted<V, A, F>(
+    input: GraphInput,
+    algorithm: F,
+) -> eddy_core::Result<impl Fn(&Worker) -> eddy_core::Result<GraphPart<V, A>> + Send + Sync + 'static>
+where
+    V: Clone,
+    F: for<'w> Fn(
+            &Graph<'w, u64, (), ()>,
+        ) -> eddy_gelly::Result<(Graph<'w, u64, V, ()>, IterationSummary<A>)>
+        + Send
+        + Sync
+        + 'static,
+{
+    let input = Input::load(&input.source, input.undirected).map_err(prepare_error)?;
     Ok(move |worker: &Worker| {
         let started = Instant::now();
         let graph = input.graph(worker)?;
-        Ok(solve(&input, graph, false, started, |g| strongly_connected_components(g))?)
+        Ok(solve(&input, graph, false, started, &algorithm)?)
     })
 }
 

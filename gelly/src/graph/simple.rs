@@ -45,19 +45,36 @@ impl SimpleLists {
 
 impl<K: VertexKey, VV, EV> Graph<'_, K, VV, EV> {
     /// This worker's vertices' lists in the undirected simple view (see the module note).
-    /// Repeats are dropped with a mark per vertex of the graph rather than by sorting each
-    /// list: a pass over the lists, several times faster than sorting them.
     pub(crate) fn simple_lists(&self) -> SimpleLists {
+        self.distinct(|i| self.out.neighbors(i).iter().chain(self.inn.neighbors(i)), true)
+    }
+
+    /// This worker's vertices' out-lists (`out`) or in-lists with repeated edges once —
+    /// the directed simple view (networkx's `DiGraph`; self-loops kept) — in list order.
+    pub(crate) fn distinct_lists(&self, out: bool) -> SimpleLists {
+        let adjacency = if out { &self.out } else { &self.inn };
+        self.distinct(|i| adjacency.neighbors(i).iter(), false)
+    }
+
+    /// Each local vertex's `neighbours`, each once, in order (without the vertex itself
+    /// when `drop_self`). Repeats are dropped with a mark per vertex of the graph rather
+    /// than by sorting each list: a pass over the lists, several times faster.
+    fn distinct<'a, I: Iterator<Item = &'a u32>>(
+        &self,
+        neighbours: impl Fn(usize) -> I,
+        drop_self: bool,
+    ) -> SimpleLists {
         let lo = self.lo();
         let len = self.values.len();
         let mut lists = SimpleLists { offsets: Vec::with_capacity(len + 1), nbrs: Vec::new() };
-        lists.nbrs.reserve(self.out.len() + self.inn.len());
         lists.offsets.push(0);
         let mut mark = vec![u32::MAX; self.parts.len() as usize];
         for i in 0..len {
             let me = lo + i as u32;
-            mark[me as usize] = me;
-            for &u in self.out.neighbors(i).iter().chain(self.inn.neighbors(i)) {
+            if drop_self {
+                mark[me as usize] = me;
+            }
+            for &u in neighbours(i) {
                 if mark[u as usize] != me {
                     mark[u as usize] = me;
                     lists.nbrs.push(u);
@@ -77,29 +94,5 @@ impl<K: VertexKey, VV, EV> Graph<'_, K, VV, EV> {
     pub(crate) fn all_degrees(&self, lists: &SimpleLists) -> Result<Vec<u32>> {
         let mine: Vec<u32> = (0..lists.len()).map(|i| lists.degree(i) as u32).collect();
         Ok(self.worker.all_gather(mine)?.concat())
-    }
-}
-
-impl<K: VertexKey, VV, EV> Graph<'_, K, VV, EV> {
-    /// This worker's vertices' out-lists (`out`) or in-lists with repeated edges once —
-    /// the directed simple view (networkx's `DiGraph`; self-loops kept) — in list order.
-    pub(crate) fn distinct_lists(&self, out: bool) -> SimpleLists {
-        let adjacency = if out { &self.out } else { &self.inn };
-        let len = self.values.len();
-        let mut lists = SimpleLists { offsets: Vec::with_capacity(len + 1), nbrs: Vec::new() };
-        lists.nbrs.reserve(adjacency.len());
-        lists.offsets.push(0);
-        let mut mark = vec![u32::MAX; self.parts.len() as usize];
-        for i in 0..len {
-            let me = self.lo() + i as u32;
-            for &u in adjacency.neighbors(i) {
-                if mark[u as usize] != me {
-                    mark[u as usize] = me;
-                    lists.nbrs.push(u);
-                }
-            }
-            lists.offsets.push(lists.nbrs.len());
-        }
-        lists
     }
 }
